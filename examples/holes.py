@@ -1,0 +1,6 @@
+def clamp(value, low, high):
+    if value < low:
+        <|fill|>
+    if value > high:
+        <|fill|>
+    return value

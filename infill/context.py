@@ -1,0 +1,115 @@
+"""The denoiser's canvas: kept prefix, holes, the code between them, kept suffix, within the token budget.
+
+Far context is dropped by whole syntax units: the prefix starts at, and the suffix ends at, a
+statement boundary, preferring top-level ones; the code nearest the holes is always kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .document import Document
+from .errors import InfillError
+from .task import Span
+
+CHARS_PER_TOKEN_MAX = 12  # no token spans more characters than this, so a window this wide is always enough
+
+
+@dataclass
+class Canvas:
+    ids: list[int]
+    holes: list[tuple[int, int]]  # canvas [lo, hi) of each span's tokens
+    prefix_start: int             # str offset where the kept prefix begins
+    suffix_end: int               # str offset where the kept suffix ends
+
+
+def unit_boundaries(doc: Document) -> tuple[list[int], list[int]]:
+    """(top-level unit starts+ends, statement-level starts+ends) as sorted str offsets."""
+    top, statements = {0, len(doc.text)}, {0, len(doc.text)}
+    block_types = doc.language.block_types | {doc.tree.root_node.type, "class_body", "declaration_list", "field_declaration_list"}
+    stack = [(doc.tree.root_node, 0)]
+    while stack:
+        node, depth = stack.pop()
+        for child in node.named_children:
+            if node.type in block_types and not child.type.startswith("ERROR"):
+                bounds = (doc.start_of(child), doc.end_of(child))
+                statements.update(bounds)
+                if depth == 0:
+                    top.update(bounds)
+            if child.named_child_count:
+                stack.append((child, depth + (node.type in block_types)))
+    return sorted(top), sorted(statements)
+
+
+def _fit_prefix(doc, tok, cuts: list[int], end: int, budget: int) -> int:
+    """Earliest cut whose text up to `end` fits `budget` tokens (binary search, counts shrink as cuts grow)."""
+    floor = max(0, end - budget * CHARS_PER_TOKEN_MAX)
+    candidates = [c for c in cuts if floor <= c <= end] or [end]
+    lo, hi = 0, len(candidates) - 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if len(tok.encode(doc.text[candidates[mid]:end])) <= budget:
+            hi = mid
+        else:
+            lo = mid + 1
+    return candidates[lo] if len(tok.encode(doc.text[candidates[lo]:end])) <= budget else end
+
+
+def _fit_suffix(doc, tok, cuts: list[int], start: int, budget: int) -> int:
+    """Latest cut whose text from `start` fits `budget` tokens."""
+    ceiling = min(len(doc.text), start + budget * CHARS_PER_TOKEN_MAX)
+    candidates = [c for c in cuts if start <= c <= ceiling] or [start]
+    lo, hi = 0, len(candidates) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if len(tok.encode(doc.text[start:candidates[mid]])) <= budget:
+            lo = mid
+        else:
+            hi = mid - 1
+    return candidates[lo] if len(tok.encode(doc.text[start:candidates[lo]])) <= budget else start
+
+
+def _choose_cut(fit, doc, tok, levels: list[list[int]], anchor: int, budget: int) -> int:
+    """Prefer a top-level boundary unless it throws away more than half of what a statement boundary keeps."""
+    top_cut, fine_cut = (fit(doc, tok, cuts, anchor, budget) for cuts in levels)
+    return top_cut if abs(top_cut - anchor) * 2 >= abs(fine_cut - anchor) else fine_cut
+
+
+def _line_cuts(doc: Document) -> list[int]:
+    return sorted(set(doc.index.starts) | {s - 1 for s in doc.index.starts if s > 0} | {len(doc.text)})
+
+
+def build_canvas(doc: Document, spans: list[Span], hole_ids: list[list[int]], tok, window: int) -> Canvas:
+    """Token ids for the model: trimmed prefix + hole ids + code between holes + trimmed suffix."""
+    pieces = [tok.encode(doc.text[a.end:b.start]) for a, b in zip(spans, spans[1:])]
+    fixed = sum(len(h) for h in hole_ids) + sum(len(p) for p in pieces)
+    room = window - fixed
+    if room < 0:
+        raise InfillError(f"the spans and the code between them need {fixed} tokens; the model's window is {window}")
+    head, tail = doc.text[:spans[0].start], doc.text[spans[-1].end:]
+    head_need, tail_need = len(tok.encode(head)), len(tok.encode(tail))
+    if head_need + tail_need <= room:
+        prefix_start, suffix_end = 0, len(doc.text)
+    else:
+        # Nearest code first: the suffix gets up to a third of the room, the prefix the rest.
+        tail_budget = min(tail_need, room // 3)
+        head_budget = min(head_need, room - tail_budget)
+        tail_budget = room - head_budget
+        top, statements = unit_boundaries(doc)
+        lines = _line_cuts(doc)
+        prefix_start = _choose_cut(_fit_prefix, doc, tok, [top, statements], spans[0].start, head_budget)
+        if prefix_start == spans[0].start and head_budget > 0:
+            prefix_start = _fit_prefix(doc, tok, lines, spans[0].start, head_budget)
+        suffix_end = _choose_cut(_fit_suffix, doc, tok, [top, statements], spans[-1].end, tail_budget)
+        if suffix_end == spans[-1].end and tail_budget > 0:
+            suffix_end = _fit_suffix(doc, tok, lines, spans[-1].end, tail_budget)
+    ids = tok.encode(doc.text[prefix_start:spans[0].start])
+    holes = []
+    for i, span in enumerate(spans):
+        holes.append((len(ids), len(ids) + len(hole_ids[i])))
+        ids += hole_ids[i]
+        if i < len(pieces):
+            ids += pieces[i]
+    ids += tok.encode(doc.text[spans[-1].end:suffix_end])
+    return Canvas(ids, holes, prefix_start, suffix_end)
+

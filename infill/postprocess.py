@@ -1,0 +1,63 @@
+"""Turn a hole's raw decoded text into the fill that lands in the file."""
+
+from __future__ import annotations
+
+from .task import Span
+
+
+def _indent_of(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
+def reindent(text: str, indent: str, first_line_at_line_start: bool) -> str:
+    """Shift the fill's lines so its first code line starts at `indent`, keeping relative indentation."""
+    lines = text.split("\n")
+    first = 0 if first_line_at_line_start else 1
+    reference = next((line for line in lines[first:] if line.strip()), None)
+    if reference is None:
+        return text
+    current = _indent_of(reference)
+    out = lines[:first]
+    for line in lines[first:]:
+        if not line.strip():
+            out.append("")
+        elif line.startswith(current):
+            out.append(indent + line[len(current):])
+        else:  # dedented past the reference: leave its own indentation
+            out.append(line)
+    return "\n".join(out)
+
+
+def drop_suffix_repeat(fill: str, suffix: str) -> str:
+    """Remove trailing whole lines of the fill that only repeat the lines right after the span."""
+    fill_lines = fill.rstrip("\n").split("\n")
+    suffix_lines = [line for line in suffix.lstrip("\n").split("\n")]
+    for k in range(min(len(fill_lines), len(suffix_lines)), 0, -1):
+        tail = [line.strip() for line in fill_lines[-k:]]
+        head = [line.strip() for line in suffix_lines[:k]]
+        if tail == head and any(tail):
+            return "\n".join(fill_lines[:-k])
+    return fill
+
+
+def clean_fill(raw: str, span: Span, prefix_line: str, suffix: str) -> str:
+    """Pads are already gone; cut to one line, drop suffix repeats, re-indent, shape to the span kind."""
+    text = raw
+    if span.single_line:
+        return text.lstrip("\n").split("\n")[0].rstrip()
+    text = drop_suffix_repeat(text, suffix)
+    if span.kind == "braces":
+        body = text.strip("\n")
+        body = reindent(body, span.indent or "", True) if span.indent is not None else body
+        return "\n" + body.rstrip() + span.closing if body.strip() else span.closing
+    if span.kind == "block":  # insertion after a line that opens a block: new lines below the cursor
+        body = text.lstrip(" \t").lstrip("\n")
+        body = reindent(body, span.indent or "", True).rstrip()
+        return "\n" + body if body.strip() else ""
+    at_line_start = prefix_line == ""
+    if span.indent is not None:
+        text = reindent(text, span.indent, at_line_start)
+    if span.kind in ("lines", "body", "hole", "selection"):
+        text = text.rstrip("\n")  # the newline after the span stays fixed
+        text = "\n".join(line.rstrip() for line in text.split("\n"))
+    return text

@@ -1,0 +1,135 @@
+"""The `diffusion-lsp` command: infill, doctor, bench, train. Errors print one line and exit non-zero."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+from infill.errors import InfillError
+from model.errors import ModelError
+
+from . import commands
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse that reports usage errors in one line."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _line_range(value: str) -> tuple[int, int]:
+    m = re.fullmatch(r"(\d+)(?:-(\d+))?", value)
+    if not m:
+        raise argparse.ArgumentTypeError(f"expected A-B (1-based lines), got {value!r}")
+    first = int(m.group(1))
+    return first, int(m.group(2) or first)
+
+
+def _char_range(value: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    m = re.fullmatch(r"(\d+):(\d+)-(\d+):(\d+)", value)
+    if not m:
+        raise argparse.ArgumentTypeError(f"expected L:C-L:C (1-based), got {value!r}")
+    a, b, c, d = map(int, m.groups())
+    return (a, b), (c, d)
+
+
+def _add_model_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", default="builtin", help="builtin, a checkpoint directory, or a URL")
+    p.add_argument("--device", default="auto", help="auto, cpu or cuda")
+
+
+def _add_sampler_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--steps", type=int, default=16, help="denoising steps per fill")
+    p.add_argument("--sampler", default="threshold", help="confidence, margin, entropy, random or threshold")
+    p.add_argument("--threshold", type=float, default=0.9, help="threshold sampler: commit every token this sure")
+    p.add_argument("--block-length", type=int, default=0, help="semi-autoregressive blocks of this many tokens")
+    p.add_argument("--temperature", type=float, default=0.0)
+    p.add_argument("--seed", type=int, default=0)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(prog="diffusion-lsp", description="Fill code with a masked-diffusion model.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
+
+    p = sub.add_parser("infill", help="fill spans of a file and print the new file")
+    p.add_argument("file")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--lines", type=_line_range, help="replace whole lines A-B (1-based, inclusive)")
+    where.add_argument("--range", type=_char_range, help="replace L:C-L:C (1-based lines and columns)")
+    where.add_argument("--function", help="implement the body of this function (Class.method allowed)")
+    where.add_argument("--holes", action="store_true", help="fill every hole marker in one pass")
+    p.add_argument("--hole-marker", default="<|fill|>")
+    p.add_argument("--instruction", help="rewrite the span following this instruction (instruct backends only)")
+    p.add_argument("--polish", action="store_true", help="refine mode: re-mask the least confident tokens of the span")
+    p.add_argument("--language", help="language id, when the file extension does not tell")
+    p.add_argument("--max-tokens", type=int, default=256, help="cap on the tokens of one fill")
+    p.add_argument("--syntax-rounds", type=int, default=2, help="syntax-guided remasking rounds")
+    p.add_argument("--revise", type=int, default=0, help="self-correction rounds on the fill's own low-confidence tokens")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of the file")
+    p.add_argument("--write", action="store_true", help="edit the file in place")
+    _add_model_args(p)
+    _add_sampler_args(p)
+
+    p = sub.add_parser("doctor", help="check torch, devices, the model and the grammars")
+    _add_model_args(p)
+
+    p = sub.add_parser("bench", help="compare sampler strategies on one fill; prints JSON")
+    p.add_argument("--file", default=None, help="source file to fill in (default: the bundled benchmark file)")
+    p.add_argument("--tokens", type=int, default=64, help="tokens in the fill")
+    p.add_argument("--steps", type=int, default=16)
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--plot", help="write a PNG chart here")
+    _add_model_args(p)
+
+    p = sub.add_parser("train", help="build the corpus or train the built-in model")
+    tsub = p.add_subparsers(dest="train_command", required=True, parser_class=OneLineParser)
+    c = tsub.add_parser("corpus", help="collect, de-duplicate and split the training corpus")
+    c.add_argument("--out", default="runs/corpus")
+    r = tsub.add_parser("run", help="train (or resume) a model on a corpus")
+    r.add_argument("--corpus", default="runs/corpus")
+    r.add_argument("--out", default="runs/train")
+    r.add_argument("--size", default="small", choices=["tiny", "small", "base"])
+    r.add_argument("--steps", type=int, default=1800)
+    r.add_argument("--batch-size", type=int, default=16)
+    r.add_argument("--seq-len", type=int, default=256)
+    r.add_argument("--lr", type=float, default=1e-3)
+    r.add_argument("--seed", type=int, default=0)
+    r.add_argument("--threads", type=int, default=0)
+    r.add_argument("--device", default="cpu")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return commands.run(args)
+    except (InfillError, ModelError, OSError) as exc:
+        print(f"diffusion-lsp: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("diffusion-lsp: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # never a traceback to the user unless asked for
+        if os.environ.get("DIFFUSION_LSP_DEBUG"):
+            raise
+        print(f"diffusion-lsp: internal error: {type(exc).__name__}: {exc} (DIFFUSION_LSP_DEBUG=1 shows the traceback)",
+              file=sys.stderr)
+        return 1
+
+
+def print_json(obj) -> None:
+    json.dump(obj, sys.stdout, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace the file in one step, so a failure never leaves it half written."""
+    tmp = path.with_name(f".{path.name}.diffusion-lsp.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

@@ -1,0 +1,131 @@
+"""What each CLI command does: parse its arguments into infill/model calls and print the result."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from infill.document import Document
+from infill.engine import run_infill
+from infill.errors import InfillError
+from infill.languages import language_for_id
+from infill.spans import function_by_name, select_function_body, select_holes, select_lines, select_range
+from infill.task import InfillOptions, Span
+from model.sampler import STRATEGIES, SamplerOptions
+
+
+def run(args) -> int:
+    if args.command == "infill":
+        return infill_command(args)
+    if args.command == "doctor":
+        from .doctor import doctor_command
+        return doctor_command(args)
+    if args.command == "bench":
+        return bench_command(args)
+    if args.command == "train":
+        return train_command(args)
+    raise ValueError(args.command)
+
+
+def sampler_options(args) -> SamplerOptions:
+    if args.sampler not in STRATEGIES:
+        raise InfillError(f"unknown sampler {args.sampler!r} (choose from {', '.join(STRATEGIES)})")
+    if args.steps < 1:
+        raise InfillError("--steps must be at least 1")
+    return SamplerOptions(steps=args.steps, strategy=args.sampler, threshold=args.threshold,
+                          block_length=args.block_length, temperature=args.temperature, seed=args.seed)
+
+
+def _cli_offset(doc: Document, line: int, column: int) -> int:
+    """1-based line and column (characters, as editors show them) -> str offset."""
+    n = doc.index.line_count
+    if not 1 <= line <= n:
+        raise InfillError(f"line {line} is outside the file (1-{n})")
+    width = len(doc.index.line_text(line - 1))
+    if not 1 <= column <= width + 1:
+        raise InfillError(f"column {column} is outside line {line} (1-{width + 1})")
+    return doc.index.offset(line - 1, column - 1, "utf-32")
+
+
+def select_cli_spans(doc: Document, args) -> list[Span]:
+    if args.lines:
+        return [select_lines(doc, *args.lines)]
+    if args.range:
+        (l1, c1), (l2, c2) = args.range
+        start, end = _cli_offset(doc, l1, c1), _cli_offset(doc, l2, c2)
+        if end < start:
+            raise InfillError("the range ends before it starts")
+        return [select_range(doc, start, end)]
+    if args.function:
+        return [select_function_body(doc, function_by_name(doc, args.function))]
+    return select_holes(doc, args.hole_marker)
+
+
+def _one_based(doc: Document, offset: int) -> list[int]:
+    line, col = doc.index.position(offset, "utf-32")
+    return [line + 1, col + 1]
+
+
+def infill_command(args) -> int:
+    from model.denoiser import load_denoiser
+
+    path = Path(args.file)
+    doc = Document.from_path(path, language_for_id(args.language) if args.language else None)
+    spans = select_cli_spans(doc, args)
+    mode = "instruct" if args.instruction else ("refine" if args.polish else "fill")
+    options = InfillOptions(sampler=sampler_options(args), syntax_rounds=args.syntax_rounds, revise_rounds=args.revise,
+                            max_fill_tokens=args.max_tokens, mode=mode, instruction=args.instruction)
+    denoiser = load_denoiser(args.model, args.device)
+    result = run_infill(denoiser, doc, spans, options)
+    if args.write:
+        from .cli import write_atomically
+        write_atomically(path, result.text)
+    if args.json:
+        from .cli import print_json
+        print_json({
+            "text": result.text,
+            "fills": [{"start": _one_based(doc, f.start), "end": _one_based(doc, f.end), "text": f.text} for f in result.fills],
+            "nfe": result.trace.nfe,
+            "tokens": result.tokens,
+            "seconds": round(result.seconds, 4),
+            "model": result.model,
+            "syntax_errors": result.syntax_errors,
+            "syntax_rounds": result.syntax_rounds,
+        })
+    elif not args.write:
+        sys.stdout.write(result.text)
+    return 0
+
+
+def bench_command(args) -> int:
+    from infill.benchmark import DEFAULT_BENCH_FILE, compare_strategies
+    from model.denoiser import load_denoiser
+
+    denoiser = load_denoiser(args.model, args.device)
+    report = compare_strategies(denoiser, Path(args.file) if args.file else DEFAULT_BENCH_FILE,
+                                tokens=args.tokens, steps=args.steps, repeats=args.repeats)
+    if args.plot:
+        from infill.benchmark import plot_strategies
+        plot_strategies(report, Path(args.plot))
+    if args.json:
+        print(json.dumps(report, indent=None))
+    else:
+        for row in report["strategies"]:
+            print(f"{row['name']:<24} nfe {row['nfe']:>3}  {row['seconds'] * 1000:8.1f} ms  "
+                  f"x{row['speedup_vs_one_per_call']:.2f} vs one token per call")
+    return 0
+
+
+def train_command(args) -> int:
+    from model.training.corpus import build_corpus, stdlib_source
+
+    if args.train_command == "corpus":
+        manifest = build_corpus(args.out, [stdlib_source()])
+        print(json.dumps(manifest["counts"]))
+        return 0
+    from model.training.train import TrainOptions, train
+    ckpt = train(TrainOptions(corpus=args.corpus, out=args.out, size=args.size, steps=args.steps, batch_size=args.batch_size,
+                              seq_len=args.seq_len, lr=args.lr, seed=args.seed, threads=args.threads, device=args.device))
+    print(f"checkpoint: {ckpt}")
+    return 0

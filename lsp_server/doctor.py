@@ -1,0 +1,39 @@
+"""`diffusion-lsp doctor`: what works on this machine, one line per check."""
+
+from __future__ import annotations
+
+import torch
+
+from infill.errors import InfillError
+from infill.languages import LANGUAGES, grammar
+from model.denoiser import load_denoiser
+from model.errors import ModelError
+
+
+def doctor_command(args) -> int:
+    ok = True
+    print(f"torch      {torch.__version__}")
+    if torch.cuda.is_available():
+        free, total = torch.cuda.mem_get_info()
+        print(f"cuda       {torch.cuda.get_device_name(0)} ({free / 2**30:.1f} of {total / 2**30:.1f} GiB free)")
+    else:
+        print("cuda       not available (the CPU will run the model)")
+    try:
+        denoiser = load_denoiser(args.model, args.device)
+        params = sum(p.numel() for p in denoiser.model.parameters()) if hasattr(denoiser, "model") else None
+        seen = denoiser.meta.get("tokens_seen") if hasattr(denoiser, "meta") else None
+        details = ", ".join(x for x in (f"{params / 1e6:.1f}M parameters" if params else "",
+                                        f"trained on {seen:,} tokens" if seen else "",
+                                        f"window {denoiser.max_len} tokens", f"device {denoiser.device}") if x)
+        print(f"model      {args.model}: ok ({details})")
+    except ModelError as exc:
+        ok = False
+        print(f"model      {args.model}: MISSING - {exc}")
+    for spec in LANGUAGES:
+        try:
+            grammar(spec)
+            print(f"grammar    {spec.name}: ok")
+        except InfillError as exc:
+            ok = False
+            print(f"grammar    {spec.name}: MISSING - {exc}")
+    return 0 if ok else 1

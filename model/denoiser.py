@@ -1,0 +1,86 @@
+"""The Denoiser contract and the one factory that builds any backend from a spec."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import torch
+
+from .checkpoint import WEIGHTS_FILE, load_checkpoint
+from .errors import ModelError
+from .tokenizer import CodeTokenizer
+
+BUILTIN_DIR = Path(__file__).parent / "weights"
+
+
+@runtime_checkable
+class Denoiser(Protocol):
+    """Predicts every position of a partly masked sequence; prediction for position i sits at index i."""
+
+    name: str
+    tokenizer: CodeTokenizer
+    mask_id: int
+    pad_id: int
+    eos_id: int
+    vocab_size: int
+    max_len: int
+    device: torch.device
+    follows_instructions: bool
+
+    def logits(self, ids: torch.Tensor) -> torch.Tensor:  # (B, L) -> (B, L, V)
+        ...
+
+
+class BuiltinDenoiser:
+    """The project's own bidirectional transformer, loaded from a diffusion-lsp checkpoint directory."""
+
+    follows_instructions = False
+
+    def __init__(self, model, tokenizer: CodeTokenizer, name: str, meta: dict | None = None):
+        self.model, self.tokenizer, self.name = model, tokenizer, name
+        self.meta = meta or {}
+        cfg = model.cfg
+        self.mask_id, self.pad_id, self.eos_id = cfg.mask_id, cfg.pad_id, cfg.eos_id
+        self.vocab_size, self.max_len = cfg.vocab_size, cfg.max_len
+        self.device = next(model.parameters()).device
+
+    @torch.no_grad()
+    def logits(self, ids: torch.Tensor) -> torch.Tensor:
+        return self.model(ids.to(self.device)).float()  # (B, L, V)
+
+
+def resolve_device(device: str) -> torch.device:
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if device not in ("cpu", "cuda") and not device.startswith("cuda:"):
+        raise ModelError(f"unknown device {device!r} (use auto, cpu or cuda)")
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise ModelError("--device cuda asked for, but torch sees no CUDA device")
+    return torch.device(device)
+
+
+def builtin_weights_installed() -> bool:
+    return (BUILTIN_DIR / WEIGHTS_FILE).is_file()
+
+
+def load_denoiser(spec: str = "builtin", device: str = "auto") -> Denoiser:
+    """Build a denoiser from `builtin`, a checkpoint directory, or (later) a URL."""
+    dev = resolve_device(device)
+    if spec == "builtin":
+        if not builtin_weights_installed():
+            raise ModelError(f"no trained weights are installed (expected {BUILTIN_DIR / WEIGHTS_FILE}); "
+                             "pass --model DIR with a checkpoint made by `diffusion-lsp train`")
+        model, tok, meta = load_checkpoint(BUILTIN_DIR, dev)
+        return BuiltinDenoiser(model, tok, "builtin", meta)
+    if spec.startswith(("http://", "https://")):
+        raise ModelError(f"remote backends are not supported yet: {spec}")
+    path = Path(spec).expanduser()
+    if not path.is_dir():
+        raise ModelError(f"model spec {spec!r} is neither 'builtin' nor an existing directory")
+    if (path / WEIGHTS_FILE).is_file() and not (path / "config.json").is_file():
+        model, tok, meta = load_checkpoint(path, dev)
+        return BuiltinDenoiser(model, tok, str(path), meta)
+    if (path / "config.json").is_file():
+        raise ModelError(f"{path} looks like a Hugging Face checkpoint; loading those is not supported yet")
+    raise ModelError(f"{path} holds no {WEIGHTS_FILE}")

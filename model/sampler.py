@@ -1,0 +1,176 @@
+"""Masked-diffusion samplers: unmask the masked positions in a few parallel steps.
+
+One loop (as LLaDA's generate.py): per step, predict every masked position, score how sure the
+model is, and commit the best-scored ones. Strategies differ only in the score and in how many
+tokens a step may commit; `refine` starts from existing tokens and re-masks the least confident.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import torch
+
+STRATEGIES = ("confidence", "margin", "entropy", "random", "threshold")
+
+
+@dataclass
+class SamplerOptions:
+    steps: int = 16
+    strategy: str = "confidence"   # one of STRATEGIES
+    threshold: float = 0.9         # `threshold`: also commit every token at least this confident (Fast-dLLM)
+    block_length: int = 0          # > 0: semi-autoregressive blocks of this many masks, left to right
+    temperature: float = 0.0       # 0 = greedy; > 0 = Gumbel-max sampling of the token
+    seed: int | None = None
+    refine_threshold: float = 0.5  # refine: re-mask tokens whose probability is below this ...
+    refine_fraction: float = 0.3   # ... but at most this fraction of the editable tokens per round
+    refine_rounds: int = 1
+
+
+@dataclass
+class Trace:
+    steps: int = 0
+    nfe: int = 0
+    committed_per_step: list[int] = field(default_factory=list)
+    confidences: list[list[float]] = field(default_factory=list)  # per step, of the tokens it committed
+    remasked: int = 0
+    seconds: float = 0.0
+
+    def merge(self, other: "Trace") -> None:
+        self.steps += other.steps
+        self.nfe += other.nfe
+        self.committed_per_step += other.committed_per_step
+        self.confidences += other.confidences
+        self.remasked += other.remasked
+        self.seconds += other.seconds
+
+
+def predict_tokens(logits: torch.Tensor, mask_id: int, temperature: float,
+                   generator: torch.Generator | None) -> tuple[torch.Tensor, torch.Tensor]:
+    """The token chosen at every position and the softmax probabilities it came from."""
+    logits = logits.float().clone()
+    logits[..., mask_id] = -math.inf  # a position is never filled with the mask itself
+    probs = torch.softmax(logits, dim=-1)  # (B, L, V)
+    if temperature > 0:
+        uniform = torch.rand(logits.shape, generator=generator, device=logits.device).clamp_(1e-10, 1.0)
+        tokens = (logits / temperature - torch.log(-torch.log(uniform))).argmax(-1)
+    else:
+        tokens = logits.argmax(-1)
+    return tokens, probs  # (B, L), (B, L, V)
+
+
+def score_positions(strategy: str, tokens: torch.Tensor, probs: torch.Tensor,
+                    generator: torch.Generator | None) -> torch.Tensor:
+    """How sure the model is at each position; higher is committed first."""
+    if strategy in ("confidence", "threshold"):
+        return probs.gather(-1, tokens.unsqueeze(-1)).squeeze(-1)
+    if strategy == "margin":
+        top2 = probs.topk(2, dim=-1).values
+        return top2[..., 0] - top2[..., 1]
+    if strategy == "entropy":
+        return (probs * probs.clamp_min(1e-12).log()).sum(-1)  # negative entropy
+    if strategy == "random":
+        return torch.rand(tokens.shape, generator=generator, device=tokens.device)
+    raise ValueError(strategy)
+
+
+def commit_confident(scores: torch.Tensor, confidence: torch.Tensor, todo: torch.Tensor,
+                     steps_left: int, options: SamplerOptions) -> torch.Tensor:
+    """Pick the positions to commit this step: the quota that finishes on time, plus (threshold) every sure one."""
+    chosen = torch.zeros_like(todo)
+    for row in range(todo.shape[0]):
+        candidates = todo[row].nonzero().squeeze(-1)
+        if candidates.numel() == 0:
+            continue
+        quota = math.ceil(candidates.numel() / max(steps_left, 1))
+        if options.strategy == "threshold":
+            quota = max(quota, int((confidence[row, candidates] >= options.threshold).sum()))
+        best = scores[row, candidates].topk(min(quota, candidates.numel())).indices
+        chosen[row, candidates[best]] = True
+    return chosen
+
+
+def split_blocks(masked: torch.Tensor, block_length: int, steps: int) -> list[torch.Tensor]:
+    """Semi-autoregressive blocks: the masked positions in canvas order, `block_length` at a time."""
+    if block_length <= 0:
+        return [masked]
+    order = masked.any(0).nonzero().squeeze(-1)  # columns holding a mask in some row
+    n_blocks = min(max(1, math.ceil(order.numel() / block_length)), steps)
+    blocks = []
+    for chunk in order.tensor_split(n_blocks):
+        block = torch.zeros_like(masked)
+        block[:, chunk] = masked[:, chunk]
+        blocks.append(block)
+    return blocks
+
+
+@torch.no_grad()
+def sample(denoiser, ids: torch.Tensor, masked: torch.Tensor, options: SamplerOptions) -> tuple[torch.Tensor, Trace]:
+    """Unmask `masked` positions of `ids` (B, L); every other id is a constraint and never changes."""
+    if options.strategy not in STRATEGIES:
+        raise ValueError(options.strategy)
+    started = time.perf_counter()
+    generator = torch.Generator(device=ids.device).manual_seed(options.seed) if options.seed is not None else None
+    ids, masked = ids.clone(), masked.clone().to(torch.bool)
+    ids[masked] = denoiser.mask_id
+    trace = Trace()
+    steps = max(1, options.steps)
+    blocks = split_blocks(masked, options.block_length, steps)
+    steps_per_block = [len(part) for part in torch.arange(steps).tensor_split(len(blocks))]
+    for block, block_steps in zip(blocks, steps_per_block):
+        for step in range(block_steps):
+            todo = masked & block
+            if not todo.any():
+                break
+            logits = denoiser.logits(ids)  # (B, L, V)
+            trace.nfe += 1
+            tokens, probs = predict_tokens(logits, denoiser.mask_id, options.temperature, generator)
+            confidence = probs.gather(-1, tokens.unsqueeze(-1)).squeeze(-1)  # (B, L)
+            scores = score_positions(options.strategy, tokens, probs, generator)
+            chosen = commit_confident(scores, confidence, todo, block_steps - step, options)
+            ids[chosen] = tokens[chosen]
+            masked &= ~chosen
+            trace.steps += 1
+            trace.committed_per_step.append(int(chosen.sum()))
+            trace.confidences.append(confidence[chosen].tolist())
+    trace.seconds = time.perf_counter() - started
+    return ids, trace
+
+
+@torch.no_grad()
+def token_confidence(denoiser, ids: torch.Tensor) -> torch.Tensor:
+    """Probability the model gives to each present token when it sees the whole sequence."""
+    probs = torch.softmax(denoiser.logits(ids).float(), dim=-1)  # (B, L, V)
+    return probs.gather(-1, ids.to(probs.device).unsqueeze(-1)).squeeze(-1)  # (B, L)
+
+
+def select_low_confidence(confidence: torch.Tensor, editable: torch.Tensor, options: SamplerOptions) -> torch.Tensor:
+    """Editable positions below the refine threshold, the least confident first, capped per row."""
+    remask = torch.zeros_like(editable)
+    for row in range(editable.shape[0]):
+        candidates = (editable[row] & (confidence[row] < options.refine_threshold)).nonzero().squeeze(-1)
+        cap = max(1, int(options.refine_fraction * int(editable[row].sum())))
+        worst = confidence[row, candidates].topk(min(cap, candidates.numel()), largest=False).indices
+        remask[row, candidates[worst]] = True
+    return remask
+
+
+@torch.no_grad()
+def refine(denoiser, ids: torch.Tensor, editable: torch.Tensor, options: SamplerOptions) -> tuple[torch.Tensor, Trace]:
+    """Self-correction: re-mask the least confident editable tokens and denoise them again."""
+    trace = Trace()
+    ids, editable = ids.clone(), editable.clone().to(torch.bool)
+    for _ in range(max(1, options.refine_rounds)):
+        started = time.perf_counter()
+        confidence = token_confidence(denoiser, ids)
+        trace.nfe += 1
+        trace.seconds += time.perf_counter() - started
+        remask = select_low_confidence(confidence, editable, options)
+        if not remask.any():
+            break
+        trace.remasked += int(remask.sum())
+        ids, round_trace = sample(denoiser, ids, remask, options)
+        trace.merge(round_trace)
+    return ids, trace

@@ -1,0 +1,146 @@
+"""Train the built-in denoiser on CPU or GPU, resumably, with validation loss and a loss-curve PNG."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import torch
+from tqdm import tqdm
+
+from ..checkpoint import load_checkpoint, save_checkpoint
+from ..config import ModelConfig
+from ..tokenizer import CodeTokenizer, train_tokenizer
+from ..transformer import DiffusionTransformer
+from .corpus import read_texts
+from .objective import diffusion_loss, make_batch, masked_token_loss
+
+SIZES = {  # name -> (n_layer, n_head, d_model, mlp_hidden)
+    "tiny": (2, 2, 64, 192),
+    "small": (6, 4, 256, 704),
+    "base": (8, 8, 512, 1408),
+}
+
+
+@dataclass
+class TrainOptions:
+    corpus: str
+    out: str
+    size: str = "small"
+    vocab_size: int = 8192
+    seq_len: int = 256
+    max_len: int = 1024
+    batch_size: int = 16
+    steps: int = 20000
+    lr: float = 1e-3
+    warmup: int = 200
+    seed: int = 0
+    eval_every: int = 250
+    save_every: int = 250
+    threads: int = 0
+    device: str = "cpu"
+
+
+def lr_at(step: int, opts: TrainOptions) -> float:
+    if step < opts.warmup:
+        return opts.lr * (step + 1) / opts.warmup
+    progress = min(1.0, (step - opts.warmup) / max(1, opts.steps - opts.warmup))
+    return opts.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
+
+
+def _load_or_train_tokenizer(out: Path, texts: list[str], vocab_size: int) -> CodeTokenizer:
+    path = out / "tokenizer.json"
+    if path.is_file():
+        return CodeTokenizer.from_file(path)
+    tok = train_tokenizer(texts, vocab_size)
+    out.mkdir(parents=True, exist_ok=True)
+    tok.save(path)
+    return tok
+
+
+def plot_curve(log: list[dict], path: Path) -> None:
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return
+    fig, ax = plt.subplots(figsize=(7, 4))
+    train = [r for r in log if "train_loss" in r]
+    val = [r for r in log if "val_loss" in r]
+    ax.plot([r["tokens"] for r in train], [r["train_loss"] for r in train], label="train (ELBO, 1/t weighted)", alpha=0.6)
+    ax.plot([r["tokens"] for r in val], [r["val_loss"] for r in val], label="validation (masked CE)", marker="o")
+    ax.set_xlabel("tokens seen")
+    ax.set_ylabel("loss")
+    ax.set_yscale("log")
+    ax.legend()
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def train(opts: TrainOptions) -> Path:
+    """Run (or resume) training; the newest checkpoint is always in OUT/checkpoint."""
+    out = Path(opts.out)
+    if opts.threads:
+        torch.set_num_threads(opts.threads)
+    torch.manual_seed(opts.seed)
+    train_texts = read_texts(Path(opts.corpus) / "train.jsonl")
+    val_texts = read_texts(Path(opts.corpus) / "val.jsonl")
+    tok = _load_or_train_tokenizer(out, train_texts, opts.vocab_size)
+    ckpt_dir, state_path = out / "checkpoint", out / "state.json"
+    if (ckpt_dir / "model.safetensors").is_file():
+        model, tok, _ = load_checkpoint(ckpt_dir, opts.device)
+        state = json.loads(state_path.read_text())
+    else:
+        n_layer, n_head, d_model, mlp_hidden = SIZES[opts.size]
+        cfg = ModelConfig(vocab_size=tok.vocab_size, max_len=opts.max_len, n_layer=n_layer, n_head=n_head,
+                          d_model=d_model, mlp_hidden=mlp_hidden, mask_id=tok.mask_id, pad_id=tok.pad_id, eos_id=tok.eos_id)
+        model = DiffusionTransformer(cfg).to(opts.device)
+        state = {"step": 0, "tokens": 0, "seconds": 0.0, "log": [], "options": asdict(opts)}
+    model.train()
+    optim = torch.optim.AdamW(model.parameters(), lr=opts.lr, betas=(0.9, 0.95), weight_decay=0.1)
+    optim_path = out / "optimizer.pt"
+    if state["step"] and optim_path.is_file():
+        optim.load_state_dict(torch.load(optim_path, weights_only=True))
+    val_rng = random.Random(opts.seed + 10**6)  # the same validation batches every time
+    val_batches = [make_batch(val_texts, tok, opts.seq_len, opts.batch_size, val_rng) for _ in range(4)]
+    bar = tqdm(total=opts.steps, initial=state["step"], unit="step", desc=f"train {opts.size}")
+    while state["step"] < opts.steps:
+        step_start = time.perf_counter()
+        rng = random.Random(opts.seed * 1_000_003 + state["step"])  # deterministic and resumable
+        ids, masked, weights, candidates = (t.to(opts.device) for t in make_batch(train_texts, tok, opts.seq_len, opts.batch_size, rng))
+        for group in optim.param_groups:
+            group["lr"] = lr_at(state["step"], opts)
+        loss = diffusion_loss(model, ids, masked, weights, candidates, tok.mask_id)
+        optim.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optim.step()
+        state["step"] += 1
+        state["tokens"] += ids.numel()
+        state["seconds"] += time.perf_counter() - step_start
+        if state["step"] % 10 == 0:
+            state["log"].append({"step": state["step"], "tokens": state["tokens"], "train_loss": float(loss)})
+        bar.update(1)
+        bar.set_postfix(loss=f"{float(loss):.3f}", tok_s=f"{state['tokens'] / max(state['seconds'], 1e-9):.0f}")
+        if state["step"] % opts.eval_every == 0 or state["step"] == opts.steps:
+            model.eval()
+            val = sum(masked_token_loss(model, i.to(opts.device), m.to(opts.device), tok.mask_id) for i, m, _, _ in val_batches) / len(val_batches)
+            model.train()
+            state["log"].append({"step": state["step"], "tokens": state["tokens"], "val_loss": val})
+            tqdm.write(f"step {state['step']} tokens {state['tokens']} val_loss {val:.4f}")
+        if state["step"] % opts.save_every == 0 or state["step"] == opts.steps:
+            model.eval()
+            save_checkpoint(ckpt_dir, model, tok, extra={"tokens_seen": state["tokens"], "train_seconds": state["seconds"], "steps": state["step"]})
+            model.train()
+            torch.save(optim.state_dict(), optim_path)
+            state_path.write_text(json.dumps(state))
+            plot_curve(state["log"], out / "loss.png")
+    bar.close()
+    return ckpt_dir

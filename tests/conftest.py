@@ -1,0 +1,40 @@
+"""Shared fixtures: a tiny randomly initialised model and its checkpoint, built by the tests themselves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+from model.checkpoint import save_checkpoint
+from model.config import ModelConfig
+from model.denoiser import load_denoiser
+from model.tokenizer import train_tokenizer
+from model.transformer import DiffusionTransformer
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+
+
+def _training_texts() -> list[str]:
+    texts = [p.read_text() for p in sorted(EXAMPLES.iterdir()) if p.is_file()]
+    texts += [p.read_text() for p in sorted((ROOT / "infill").glob("*.py"))]
+    return texts
+
+
+@pytest.fixture(scope="session")
+def tiny_checkpoint(tmp_path_factory) -> Path:
+    """A 2-layer random model with a 400-token BPE trained on this repository's own files."""
+    torch.manual_seed(0)
+    tok = train_tokenizer(_training_texts(), vocab_size=400)
+    cfg = ModelConfig(vocab_size=tok.vocab_size, max_len=512, n_layer=2, n_head=2, d_model=32, mlp_hidden=64,
+                      mask_id=tok.mask_id, pad_id=tok.pad_id, eos_id=tok.eos_id)
+    directory = tmp_path_factory.mktemp("tiny_model")
+    save_checkpoint(directory, DiffusionTransformer(cfg), tok)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def tiny_denoiser(tiny_checkpoint):
+    return load_denoiser(str(tiny_checkpoint), "cpu")
