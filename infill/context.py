@@ -23,22 +23,22 @@ class Canvas:
     suffix_end: int               # str offset where the kept suffix ends
 
 
-def unit_boundaries(doc: Document) -> tuple[list[int], list[int]]:
-    """(top-level unit starts+ends, statement-level starts+ends) as sorted str offsets."""
-    top, statements = {0, len(doc.text)}, {0, len(doc.text)}
+def unit_boundaries(doc: Document) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(start, end) str offsets of the top-level units and of every statement-level unit."""
+    top, statements = [], []
     block_types = doc.language.block_types | {doc.tree.root_node.type, "class_body", "declaration_list", "field_declaration_list"}
     stack = [(doc.tree.root_node, 0)]
     while stack:
         node, depth = stack.pop()
         for child in node.named_children:
-            if node.type in block_types and not child.type.startswith("ERROR"):
+            if node.type in block_types and child.type != "ERROR":
                 bounds = (doc.start_of(child), doc.end_of(child))
-                statements.update(bounds)
+                statements.append(bounds)
                 if depth == 0:
-                    top.update(bounds)
+                    top.append(bounds)
             if child.named_child_count:
                 stack.append((child, depth + (node.type in block_types)))
-    return sorted(top), sorted(statements)
+    return top, statements
 
 
 def _fit_prefix(doc, tok, cuts: list[int], end: int, budget: int) -> int:
@@ -75,8 +75,8 @@ def _choose_cut(fit, doc, tok, levels: list[list[int]], anchor: int, budget: int
     return top_cut if abs(top_cut - anchor) * 2 >= abs(fine_cut - anchor) else fine_cut
 
 
-def _line_cuts(doc: Document) -> list[int]:
-    return sorted(set(doc.index.starts) | {s - 1 for s in doc.index.starts if s > 0} | {len(doc.text)})
+def _line_ends(doc: Document) -> list[int]:
+    return [s - 1 for s in doc.index.starts[1:]] + [len(doc.text)]
 
 
 def build_canvas(doc: Document, spans: list[Span], hole_ids: list[list[int]], tok, window: int) -> Canvas:
@@ -96,13 +96,14 @@ def build_canvas(doc: Document, spans: list[Span], hole_ids: list[list[int]], to
         head_budget = min(head_need, room - tail_budget)
         tail_budget = room - head_budget
         top, statements = unit_boundaries(doc)
-        lines = _line_cuts(doc)
-        prefix_start = _choose_cut(_fit_prefix, doc, tok, [top, statements], spans[0].start, head_budget)
-        if prefix_start == spans[0].start and head_budget > 0:
-            prefix_start = _fit_prefix(doc, tok, lines, spans[0].start, head_budget)
-        suffix_end = _choose_cut(_fit_suffix, doc, tok, [top, statements], spans[-1].end, tail_budget)
+        starts = [sorted({0} | {a for a, _ in units}) for units in (top, statements)]
+        ends = [sorted({len(doc.text)} | {b for _, b in units}) for units in (top, statements)]
+        prefix_start = _choose_cut(_fit_prefix, doc, tok, starts, spans[0].start, head_budget)
+        if prefix_start == spans[0].start and head_budget > 0:  # no unit fits: fall back to whole lines
+            prefix_start = _fit_prefix(doc, tok, list(doc.index.starts), spans[0].start, head_budget)
+        suffix_end = _choose_cut(_fit_suffix, doc, tok, ends, spans[-1].end, tail_budget)
         if suffix_end == spans[-1].end and tail_budget > 0:
-            suffix_end = _fit_suffix(doc, tok, lines, spans[-1].end, tail_budget)
+            suffix_end = _fit_suffix(doc, tok, _line_ends(doc), spans[-1].end, tail_budget)
     ids = tok.encode(doc.text[prefix_start:spans[0].start])
     holes = []
     for i, span in enumerate(spans):

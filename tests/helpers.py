@@ -1,0 +1,55 @@
+"""Test doubles for the Denoiser contract (real models come from the conftest fixtures)."""
+
+from __future__ import annotations
+
+import torch
+
+
+class RecordingDenoiser:
+    """Wraps a denoiser and keeps a copy of every canvas it was called with."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.calls: list[torch.Tensor] = []
+        for name in ("name", "tokenizer", "mask_id", "pad_id", "eos_id", "vocab_size", "max_len", "device", "follows_instructions"):
+            setattr(self, name, getattr(inner, name))
+
+    def logits(self, ids):
+        self.calls.append(ids.clone())
+        return self.inner.logits(ids)
+
+
+class OracleDenoiser:
+    """Knows the text each hole should get, but is confidently wrong on chosen tokens for its first `lie_calls` calls.
+
+    It learns where the holes are from the first call (every hole position is masked then).
+    """
+
+    follows_instructions = False
+
+    def __init__(self, real, hole_texts: list[str], budget: int, lies: dict[int, int] | None = None, lie_calls: int = 1):
+        self.tokenizer, self.name = real.tokenizer, "oracle"
+        self.mask_id, self.pad_id, self.eos_id = real.mask_id, real.pad_id, real.eos_id
+        self.vocab_size, self.max_len, self.device = real.vocab_size, real.max_len, torch.device("cpu")
+        self.targets = []
+        for text in hole_texts:
+            ids = self.tokenizer.encode(text)
+            assert len(ids) <= budget
+            self.targets.append(ids + [self.pad_id] * (budget - len(ids)))
+        self.lies, self.lie_calls, self.calls, self.positions = lies or {}, lie_calls, 0, None
+        self.budget = budget
+
+    def logits(self, ids):
+        if self.positions is None:
+            self.positions = (ids[0] == self.mask_id).nonzero().squeeze(-1).tolist()
+        self.calls += 1
+        out = torch.full((*ids.shape, self.vocab_size), -10.0)
+        out.scatter_(-1, ids.unsqueeze(-1), 10.0)  # fixed tokens predict themselves
+        flat = [t for target in self.targets for t in target]
+        for k, pos in enumerate(self.positions):
+            token = flat[k]
+            if self.calls <= self.lie_calls and k in self.lies:
+                token = self.lies[k]
+            out[0, pos] = -10.0
+            out[0, pos, token] = 10.0 - 0.01 * k  # earlier positions slightly surer: a stable commit order
+        return out

@@ -1,0 +1,88 @@
+import pytest
+
+from infill.document import Document
+from infill.engine import run_infill
+from infill.errors import InfillError
+from infill.languages import language_for_id
+from infill.postprocess import drop_suffix_repeat, reindent
+from infill.spans import function_by_name, select_function_body, select_holes
+from infill.task import InfillOptions, Span
+from model.sampler import SamplerOptions
+from tests.helpers import OracleDenoiser
+
+PY = language_for_id("python")
+
+
+def _options(**kw):
+    return InfillOptions(sampler=SamplerOptions(steps=kw.pop("steps", 8), strategy="confidence"), **kw)
+
+
+def test_trailing_pads_shorten_the_fill(tiny_denoiser):
+    doc = Document("x = <|fill|>\nprint(x)\n", PY)
+    oracle = OracleDenoiser(tiny_denoiser, ["41 + 1"], budget=12)
+    result = run_infill(oracle, doc, select_holes(doc), _options(syntax_rounds=0, max_fill_tokens=12))
+    assert result.text == "x = 41 + 1\nprint(x)\n"
+    assert result.tokens == len(tiny_denoiser.tokenizer.encode("41 + 1")) < 12
+
+
+def test_two_holes_fill_in_one_pass(tiny_denoiser):
+    doc = Document("def f(a):\n    <|fill|>\n    return <|fill|>\n", PY)
+    oracle = OracleDenoiser(tiny_denoiser, ["    b = a * 2", "b"], budget=10)
+    result = run_infill(oracle, doc, select_holes(doc), _options(steps=4, syntax_rounds=0, max_fill_tokens=10))
+    assert result.text == "def f(a):\n    b = a * 2\n    return b\n"
+    assert result.trace.nfe <= 4 and len(result.fills) == 2
+
+
+def test_syntax_guided_remasking_repairs_a_broken_fill(tiny_denoiser):
+    doc = Document("def area(w, h):\n    raise NotImplementedError\n", PY)
+    span = select_function_body(doc, function_by_name(doc, "area"))
+    tok = tiny_denoiser.tokenizer
+    truth = "    return (w * h)"
+    broken_at = tok.encode(truth).index(tok.encode(")")[0])  # through the first pass (8 steps) the model insists on `(` where `)` belongs
+    oracle = OracleDenoiser(tiny_denoiser, [truth], budget=16, lies={broken_at: tok.encode("(")[0]}, lie_calls=8)
+    without = run_infill(oracle, doc, [span], _options(syntax_rounds=0, max_fill_tokens=16))
+    assert without.syntax_errors > 0 and "(w * h(" in without.text
+    oracle = OracleDenoiser(tiny_denoiser, [truth], budget=16, lies={broken_at: tok.encode("(")[0]}, lie_calls=8)
+    repaired = run_infill(oracle, doc, [span], _options(syntax_rounds=2, max_fill_tokens=16))
+    assert repaired.syntax_errors == 0 and repaired.syntax_rounds == 1
+    assert repaired.text == "def area(w, h):\n    return (w * h)\n"
+    assert repaired.trace.remasked > 0
+
+
+def test_builtin_model_refuses_instructions(tiny_denoiser):
+    doc = Document("x = 1\n", PY)
+    with pytest.raises(InfillError, match="cannot follow instructions"):
+        run_infill(tiny_denoiser, doc, [Span(0, 5)], InfillOptions(mode="instruct", instruction="make it 2"))
+
+
+def test_context_is_trimmed_by_syntax_units_to_the_window(tiny_denoiser):
+    functions = "".join(f"def helper_{i}(value):\n    return value + {i}\n\n\n" for i in range(60))
+    doc = Document(functions + "def target():\n    <|fill|>\n\n\n" + functions, PY)
+    tok = tiny_denoiser.tokenizer
+    assert len(tok.encode(doc.text)) > 600
+    result = run_infill(tiny_denoiser, doc, select_holes(doc), _options(context_tokens=200, syntax_rounds=0, max_fill_tokens=16))
+    assert result.text.startswith(functions) and result.text.endswith(functions)
+
+
+def test_context_keeps_whole_units_nearest_the_hole(tiny_denoiser):
+    from infill.context import build_canvas
+    functions = "".join(f"def helper_{i}(value):\n    return value + {i}\n\n\n" for i in range(40))
+    doc = Document(functions + "def target():\n    <|fill|>\n", PY)
+    spans = select_holes(doc)
+    canvas = build_canvas(doc, spans, [[tiny_denoiser.mask_id] * 8], tiny_denoiser.tokenizer, 150)
+    assert len(canvas.ids) <= 150
+    kept = doc.text[canvas.prefix_start:spans[0].start]
+    assert kept.startswith("def helper_") and "def helper_39" in kept and "def helper_0(" not in kept
+
+
+def test_window_too_small_for_the_spans(tiny_denoiser):
+    doc = Document("a = <|fill|>\n" + "b = 2\n" * 50 + "c = <|fill|>\n", PY)
+    with pytest.raises(InfillError, match="window"):
+        run_infill(tiny_denoiser, doc, select_holes(doc), _options(context_tokens=40))
+
+
+def test_reindent_and_suffix_repeats():
+    assert reindent("  a\n    b\n  c", "        ", True) == "        a\n          b\n        c"
+    assert reindent("x\n  y", "    ", False) == "x\n    y"
+    assert drop_suffix_repeat("a = 1\nreturn a", "\n    return a\n") == "a = 1"
+    assert drop_suffix_repeat("call(x)", ")\n") == "call(x)"  # partial-line overlaps are kept

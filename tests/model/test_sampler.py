@@ -1,0 +1,68 @@
+import pytest
+import torch
+
+from model.sampler import STRATEGIES, SamplerOptions, refine, sample
+from tests.helpers import RecordingDenoiser
+
+
+def _canvas(denoiser, n_masks=24, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    ids = torch.randint(3, denoiser.vocab_size, (1, 60), generator=g)
+    masked = torch.zeros_like(ids, dtype=torch.bool)
+    masked[0, 10:10 + n_masks // 2] = True
+    masked[0, 40:40 + n_masks - n_masks // 2] = True
+    return ids, masked
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+@pytest.mark.parametrize("block_length", [0, 5])
+@pytest.mark.parametrize("steps", [1, 4, 7, 40])
+def test_invariants(tiny_denoiser, strategy, block_length, steps):
+    rec = RecordingDenoiser(tiny_denoiser)
+    ids, masked = _canvas(tiny_denoiser)
+    options = SamplerOptions(steps=steps, strategy=strategy, block_length=block_length, threshold=0.05, seed=1)
+    out, trace = sample(rec, ids, masked, options)
+    assert trace.nfe == len(rec.calls) <= steps
+    assert not (out == tiny_denoiser.mask_id).any(), "every mask is resolved"
+    assert torch.equal(out[~masked], ids[~masked]), "constraints never change"
+    assert sum(trace.committed_per_step) == int(masked.sum())
+    assert all(n >= 1 for n in trace.committed_per_step), "each model call commits at least one token"
+    # Once a position is committed it keeps its token in every later call and in the result.
+    for before, after in zip(rec.calls, rec.calls[1:] + [out]):
+        committed = before != tiny_denoiser.mask_id
+        assert torch.equal(after[committed], before[committed])
+
+
+def test_threshold_commits_more_per_call_when_sure(tiny_denoiser):
+    ids, masked = _canvas(tiny_denoiser, n_masks=30)
+    _, one_per_call = sample(tiny_denoiser, ids, masked, SamplerOptions(steps=30, strategy="confidence"))
+    _, parallel = sample(tiny_denoiser, ids, masked, SamplerOptions(steps=30, strategy="threshold", threshold=0.0))
+    assert one_per_call.nfe == 30
+    assert parallel.nfe == 1  # every token clears a zero threshold
+
+
+def test_unknown_strategy_raises(tiny_denoiser):
+    ids, masked = _canvas(tiny_denoiser)
+    with pytest.raises(ValueError, match="bogus"):
+        sample(tiny_denoiser, ids, masked, SamplerOptions(strategy="bogus"))
+
+
+def test_refine_touches_only_editable_low_confidence_tokens(tiny_denoiser):
+    ids, editable = _canvas(tiny_denoiser)
+    out, trace = refine(tiny_denoiser, ids, editable, SamplerOptions(steps=4, refine_threshold=1.1, refine_fraction=0.5))
+    assert torch.equal(out[~editable], ids[~editable])
+    assert 0 < trace.remasked <= int(0.5 * editable.sum())
+    assert trace.nfe >= 2
+
+
+def test_refine_with_nothing_unsure_changes_nothing(tiny_denoiser):
+    ids, editable = _canvas(tiny_denoiser)
+    out, trace = refine(tiny_denoiser, ids, editable, SamplerOptions(refine_threshold=0.0))
+    assert torch.equal(out, ids) and trace.remasked == 0 and trace.nfe == 1
+
+
+def test_temperature_sampling_is_seeded(tiny_denoiser):
+    ids, masked = _canvas(tiny_denoiser)
+    a, _ = sample(tiny_denoiser, ids, masked, SamplerOptions(steps=4, temperature=1.0, seed=7))
+    b, _ = sample(tiny_denoiser, ids, masked, SamplerOptions(steps=4, temperature=1.0, seed=7))
+    assert torch.equal(a, b)
