@@ -67,6 +67,13 @@ class Document:
                        start_point=start_point, old_end_point=old_end_point, new_end_point=ts_point(self.index, new_end))
         self.tree = self._parser.parse(self.data, self.tree)
 
+    def snapshot(self) -> "Document":
+        """An independent copy (text, index and tree) that later edits of this one do not touch."""
+        copy = object.__new__(Document)
+        copy.text, copy.language, copy.data, copy.index = self.text, self.language, self.data, self.index
+        copy._parser, copy.tree = make_parser(self.language), self.tree.copy()
+        return copy
+
     # node helpers: tree-sitter speaks bytes, everything above this module speaks str offsets
     def start_of(self, node: Node) -> int:
         return str_offset(self.data, node.start_byte)

@@ -70,14 +70,10 @@ def _expected_indent(doc: Document, first: int, last: int) -> str:
 
 
 def select_range(doc: Document, start: int, end: int) -> Span:
-    """An arbitrary selection, by str offsets."""
+    """An arbitrary selection, by str offsets; the fill replaces exactly it."""
     if not 0 <= start <= end <= len(doc.text):
         raise InfillError(f"selection {start}-{end} is outside the document")
-    at_line_start = doc.text[_line_start(doc, start):start].strip() == ""
-    indent = doc.line_indent(start) if at_line_start else None
-    if at_line_start:
-        start = _line_start(doc, start)
-    return Span(start, end, kind="selection", indent=indent)
+    return Span(start, end, kind="selection")
 
 
 def _function_name(doc: Document, node: Node) -> str | None:

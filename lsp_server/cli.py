@@ -75,6 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_model_args(p)
     _add_sampler_args(p)
 
+    p = sub.add_parser("serve", help="run the language server")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--stdio", action="store_true", help="talk LSP on stdin/stdout (the default)")
+    how.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP address instead")
+    _add_model_args(p)
+
     p = sub.add_parser("doctor", help="check torch, devices, the model and the grammars")
     _add_model_args(p)
 

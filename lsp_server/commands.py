@@ -18,6 +18,8 @@ from model.sampler import STRATEGIES, SamplerOptions
 def run(args) -> int:
     if args.command == "infill":
         return infill_command(args)
+    if args.command == "serve":
+        return serve_command(args)
     if args.command == "doctor":
         from .doctor import doctor_command
         return doctor_command(args)
@@ -95,6 +97,23 @@ def infill_command(args) -> int:
         })
     elif not args.write:
         sys.stdout.write(result.text)
+    return 0
+
+
+def serve_command(args) -> int:
+    from .server import serve
+    from .settings import Settings, apply_settings
+
+    settings, warnings = apply_settings(Settings(), {"model": args.model, "device": args.device})
+    if warnings:
+        raise InfillError(warnings[0])
+    tcp = None
+    if args.tcp:
+        host, _, port = args.tcp.rpartition(":")
+        if not host or not port.isdigit():
+            raise InfillError(f"--tcp takes HOST:PORT, got {args.tcp!r}")
+        tcp = (host, int(port))
+    serve(settings, tcp)
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -23,16 +24,20 @@ def _training_texts() -> list[str]:
     return texts
 
 
-@pytest.fixture(scope="session")
-def tiny_checkpoint(tmp_path_factory) -> Path:
+def build_tiny_checkpoint(directory: Path | None = None) -> Path:
     """A 2-layer random model with a 400-token BPE trained on this repository's own files."""
+    directory = directory or Path(tempfile.mkdtemp(prefix="tiny_model_"))
     torch.manual_seed(0)
     tok = train_tokenizer(_training_texts(), vocab_size=400)
     cfg = ModelConfig(vocab_size=tok.vocab_size, max_len=512, n_layer=2, n_head=2, d_model=32, mlp_hidden=64,
                       mask_id=tok.mask_id, pad_id=tok.pad_id, eos_id=tok.eos_id)
-    directory = tmp_path_factory.mktemp("tiny_model")
     save_checkpoint(directory, DiffusionTransformer(cfg), tok)
     return directory
+
+
+@pytest.fixture(scope="session")
+def tiny_checkpoint(tmp_path_factory) -> Path:
+    return build_tiny_checkpoint(tmp_path_factory.mktemp("tiny_model"))
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,47 @@
+"""LSP <-> infill: positions to offsets, fills to edits and inline completion items."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from infill.document import Document
+from infill.task import Fill
+
+
+def encoding_name(kind) -> str:
+    """`utf-16` / `utf-8` / `utf-32` from the negotiated PositionEncodingKind."""
+    return str(getattr(kind, "value", kind) or "utf-16")
+
+
+def offset_of(doc: Document, position: types.Position, encoding: str) -> int:
+    """str offset of an LSP position; raises InfillError when it is outside the document."""
+    return doc.index.offset(position.line, position.character, encoding)
+
+
+def offsets_of(doc: Document, r: types.Range, encoding: str) -> tuple[int, int]:
+    start, end = offset_of(doc, r.start, encoding), offset_of(doc, r.end, encoding)
+    return (start, end) if start <= end else (end, start)
+
+
+def lsp_range(doc: Document, start: int, end: int, encoding: str) -> types.Range:
+    (l1, c1), (l2, c2) = doc.index.position(start, encoding), doc.index.position(end, encoding)
+    return types.Range(types.Position(l1, c1), types.Position(l2, c2))
+
+
+def text_edits(doc: Document, fills: list[Fill], encoding: str) -> list[types.TextEdit]:
+    """One edit per fill that changes something; each covers exactly its span."""
+    return [types.TextEdit(lsp_range(doc, f.start, f.end, encoding), f.text)
+            for f in fills if doc.text[f.start:f.end] != f.text]
+
+
+def workspace_edit(uri: str, version: int, doc: Document, fills: list[Fill], encoding: str) -> types.WorkspaceEdit:
+    edits = text_edits(doc, fills, encoding)
+    return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(
+        types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version), edits)])
+
+
+def inline_item(doc: Document, fill: Fill, encoding: str) -> types.InlineCompletionItem | None:
+    """Ghost text replacing only the span; None when the fill adds nothing."""
+    if not fill.text.strip() or fill.text == doc.text[fill.start:fill.end]:
+        return None
+    return types.InlineCompletionItem(insert_text=fill.text, range=lsp_range(doc, fill.start, fill.end, encoding))

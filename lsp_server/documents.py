@@ -1,0 +1,78 @@
+"""Open documents: an infill Document per URI with its version, or the reason it cannot be served."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lsprotocol import types
+
+from infill.document import Document
+from infill.errors import InfillError
+from infill.languages import LanguageSpec, language_for_id, language_for_path
+
+
+@dataclass
+class OpenDocument:
+    uri: str
+    version: int
+    document: Document | None
+    unsupported: str | None = None   # why requests on it get empty results
+
+
+def _language(uri: str, language_id: str) -> LanguageSpec:
+    try:
+        return language_for_id(language_id)
+    except InfillError:
+        return language_for_path(uri.rsplit("/", 1)[-1])
+
+
+class DocumentStore:
+    def __init__(self):
+        self._docs: dict[str, OpenDocument] = {}
+
+    def open(self, uri: str, language_id: str, version: int, text: str, enabled: list[str], max_bytes: int) -> OpenDocument:
+        try:
+            spec = _language(uri, language_id)
+            if spec.name not in enabled:
+                raise InfillError(f"{spec.name} is not in the enabled languages")
+            size = len(text.encode("utf-8"))  # lone surrogates (not valid UTF-8) raise here
+            if size > max_bytes:
+                raise InfillError(f"document is too large ({size} bytes; the limit is {max_bytes})")
+            entry = OpenDocument(uri, version, Document(text, spec))
+        except (InfillError, UnicodeEncodeError) as exc:
+            reason = str(exc) if isinstance(exc, InfillError) else "document is not valid UTF-8"
+            entry = OpenDocument(uri, version, None, reason)
+        self._docs[uri] = entry
+        return entry
+
+    def change(self, uri: str, version: int, changes, encoding: str, enabled: list[str], max_bytes: int) -> OpenDocument | None:
+        entry = self._docs.get(uri)
+        if entry is None:
+            return None
+        entry.version = version
+        for change in changes:
+            if entry.document is None:
+                return entry  # unsupported documents are not tracked beyond their version
+            if isinstance(change, types.TextDocumentContentChangePartial):
+                doc = entry.document
+                r = change.range
+                start = doc.index.offset(r.start.line, r.start.character, encoding, clamp=True)
+                end = doc.index.offset(r.end.line, r.end.character, encoding, clamp=True)
+                try:
+                    doc.apply_change(start, max(start, end), change.text)
+                except (InfillError, UnicodeEncodeError):
+                    return self.open(uri, doc.language.name, version, doc.text, enabled, max_bytes)
+            else:
+                language = entry.document.language.name
+                entry = self.open(uri, language, version, change.text, enabled, max_bytes)
+        return entry
+
+    def close(self, uri: str) -> None:
+        self._docs.pop(uri, None)
+
+    def get(self, uri: str) -> OpenDocument | None:
+        return self._docs.get(uri)
+
+    def uris(self) -> list[str]:
+        return list(self._docs)
+

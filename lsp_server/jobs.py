@@ -1,0 +1,83 @@
+"""Async glue between LSP requests and the model worker: results, cancellation, staleness, $/progress."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import replace
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcContentModified, JsonRpcRequestCancelled
+
+from infill.engine import run_infill
+from infill.task import InfillOptions, InfillResult, Span
+
+from .documents import OpenDocument
+from .worker import Job, JobCancelled
+
+PROGRESS_AFTER_S = 0.3
+
+
+def fill_work(entry: OpenDocument, spans: list[Span], options: InfillOptions, candidates: int = 1):
+    """The job body: `candidates` fills of a snapshot of the document (extra candidates are sampled)."""
+    doc = entry.document.snapshot()  # later edits on the event loop must not reach the worker's copy
+
+    def work(denoiser, job: Job) -> list[InfillResult]:
+        results = []
+        for i in range(candidates):
+            sampler = options.sampler if i == 0 else replace(options.sampler, temperature=0.8, seed=i)
+            results.append(run_infill(denoiser, doc, spans, replace(options, sampler=sampler)))
+        return results
+
+    return work
+
+
+async def run_job(server, entry: OpenDocument, work, title: str, expected_calls: int):
+    """Run `work` on the model thread; cancelled requests stop it; stale results become ContentModified."""
+    job, future = server.worker.submit(entry.uri, entry.version, work)
+    wrapped = asyncio.wrap_future(future)
+    progress = asyncio.ensure_future(report_progress(server, job, wrapped, title, expected_calls))
+    try:
+        result = await wrapped
+    except asyncio.CancelledError:  # $/cancelRequest
+        job.cancel()
+        raise
+    except JobCancelled:
+        if _is_stale(server, job):
+            raise JsonRpcContentModified("the document changed while the model was working") from None
+        raise JsonRpcRequestCancelled("superseded by a newer request") from None
+    finally:
+        await progress
+    if _is_stale(server, job):
+        raise JsonRpcContentModified("the document changed while the model was working")
+    return result
+
+
+def _is_stale(server, job: Job) -> bool:
+    current = server.store.get(job.key)
+    return current is None or current.version != job.version
+
+
+async def report_progress(server, job: Job, done: asyncio.Future, title: str, expected_calls: int) -> None:
+    """Work-done progress for jobs that take longer than PROGRESS_AFTER_S, when the client supports it."""
+    try:
+        await asyncio.wait_for(asyncio.shield(done), PROGRESS_AFTER_S)
+        return
+    except (asyncio.TimeoutError, asyncio.CancelledError, Exception):
+        if done.done():
+            return
+    window = getattr(server.client_capabilities, "window", None)
+    if not (window and window.work_done_progress):
+        return
+    token = str(uuid.uuid4())
+    try:
+        await server.work_done_progress.create_async(token)
+    except Exception:
+        return
+    server.work_done_progress.begin(token, types.WorkDoneProgressBegin(title=title, percentage=0, cancellable=False))
+    while not done.done():
+        percent = min(99, int(100 * job.model_calls / max(1, expected_calls)))
+        server.work_done_progress.report(token, types.WorkDoneProgressReport(message=f"{job.model_calls} model calls",
+                                                                              percentage=percent))
+        await asyncio.wait([done], timeout=0.2)
+    server.work_done_progress.end(token, types.WorkDoneProgressEnd(message="done"))

@@ -1,0 +1,212 @@
+"""The pygls language server: thin handlers that parse params, call infill through the worker, convert results."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams, JsonRpcRequestCancelled
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol, lsp_method
+
+from infill.errors import InfillError
+from infill.spans import select_cursor, select_range
+from model.errors import ModelError
+
+from . import __version__
+from .actions import TITLES, action_spans, available_actions
+from .conversions import encoding_name, inline_item, offset_of, offsets_of, workspace_edit
+from .documents import DocumentStore, OpenDocument
+from .jobs import fill_work, run_job
+from .settings import Settings, apply_settings
+from .worker import ModelWorker
+
+REFACTOR_COMMAND = "diffusion.refactor"
+
+
+class DiffusionProtocol(LanguageServerProtocol):
+    @lsp_method(types.INITIALIZE)
+    def lsp_initialize(self, params: types.InitializeParams):
+        # Prefer utf-8 when the client offers it: tree-sitter counts bytes, so no conversion is needed.
+        general = params.capabilities.general
+        if general and general.position_encodings and types.PositionEncodingKind.Utf8 in general.position_encodings:
+            general.position_encodings = [types.PositionEncodingKind.Utf8]
+        return (yield from super().lsp_initialize(params))
+
+
+class DiffusionServer(LanguageServer):
+    def __init__(self, settings: Settings | None = None):
+        super().__init__("diffusion-lsp", __version__, protocol_cls=DiffusionProtocol)
+        self.settings = settings or Settings()
+        self.store = DocumentStore()
+        self.worker = ModelWorker(self._loader())
+        self.event_loop: asyncio.AbstractEventLoop | None = None  # set by the first request; the worker reports through it
+
+    @property
+    def encoding(self) -> str:
+        return encoding_name(self.workspace.position_encoding)
+
+    def log(self, message: str, kind=types.MessageType.Info) -> None:
+        self.window_log_message(types.LogMessageParams(kind, message))
+
+    def tell(self, message: str, kind=types.MessageType.Warning) -> None:
+        self.window_show_message(types.ShowMessageParams(kind, message))
+        self.log(message, kind)
+
+    def _loader(self):
+        model, device = self.settings.model, self.settings.device
+
+        def load():
+            from model.denoiser import load_denoiser
+            started = time.perf_counter()
+            denoiser = load_denoiser(model, device)
+            self.event_loop.call_soon_threadsafe(self.log, f"model {denoiser.name} loaded on {denoiser.device} "
+                                                     f"in {time.perf_counter() - started:.1f} s")
+            return denoiser
+        return load
+
+    def update_settings(self, raw: Any) -> None:
+        old = self.settings
+        self.settings, warnings = apply_settings(old, raw)
+        for warning in warnings:
+            self.tell(f"diffusion-lsp: {warning}")
+        if (old.model, old.device) != (self.settings.model, self.settings.device):
+            self.worker.reset_model(self._loader())
+
+    def entry(self, uri: str) -> OpenDocument:
+        entry = self.store.get(uri)
+        if entry is None:
+            raise JsonRpcInvalidParams(f"unknown document {uri} (not opened with didOpen)")
+        return entry
+
+    def offset(self, entry: OpenDocument, position: types.Position) -> int:
+        try:
+            return offset_of(entry.document, position, self.encoding)
+        except InfillError as exc:
+            raise JsonRpcInvalidParams(str(exc)) from None
+
+    def range_offsets(self, entry: OpenDocument, r: types.Range) -> tuple[int, int]:
+        try:
+            return offsets_of(entry.document, r, self.encoding)
+        except InfillError as exc:
+            raise JsonRpcInvalidParams(str(exc)) from None
+
+    async def fill(self, entry: OpenDocument, spans, mode: str, title: str, candidates: int = 1, instruction=None):
+        """Results of filling `spans`, or None (with the reason logged or shown) when the model cannot."""
+        self.event_loop = asyncio.get_running_loop()
+        options = self.settings.infill_options(mode, instruction)
+        expected = options.sampler.steps * (1 + options.syntax_rounds) * candidates
+        try:
+            return await run_job(self, entry, fill_work(entry, spans, options, candidates), title, expected)
+        except (InfillError, ModelError) as exc:
+            self.tell(f"diffusion-lsp: {exc}", types.MessageType.Error if isinstance(exc, ModelError) else types.MessageType.Warning)
+            return None
+
+
+server = DiffusionServer()
+
+
+def serve(settings: Settings, tcp: tuple[str, int] | None = None) -> None:
+    """Run the server on stdio (default) or TCP until the client exits."""
+    server.settings = settings
+    server.worker.reset_model(server._loader())
+    try:
+        if tcp:
+            server.start_tcp(*tcp)
+        else:
+            server.start_io()
+    finally:
+        server.worker.shutdown()
+
+
+@server.feature(types.INITIALIZE)
+def initialize(ls: DiffusionServer, params: types.InitializeParams):
+    ls.update_settings(params.initialization_options)
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+def did_change_configuration(ls: DiffusionServer, params: types.DidChangeConfigurationParams):
+    ls.update_settings(params.settings)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls: DiffusionServer, params: types.DidOpenTextDocumentParams):
+    d = params.text_document
+    entry = ls.store.open(d.uri, d.language_id, d.version, d.text, ls.settings.enabled_languages, ls.settings.max_document_bytes)
+    if entry.unsupported:
+        ls.log(f"{d.uri}: not served: {entry.unsupported}")
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(ls: DiffusionServer, params: types.DidChangeTextDocumentParams):
+    ls.worker.cancel_key(params.text_document.uri)  # a newer version stops work on the old one
+    ls.store.change(params.text_document.uri, params.text_document.version, params.content_changes, ls.encoding,
+                    ls.settings.enabled_languages, ls.settings.max_document_bytes)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: DiffusionServer, params: types.DidCloseTextDocumentParams):
+    ls.worker.cancel_key(params.text_document.uri)
+    ls.store.close(params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
+async def inline_completion(ls: DiffusionServer, params: types.InlineCompletionParams):
+    entry = ls.entry(params.text_document.uri)
+    if entry.document is None:
+        ls.log(f"no completion for {entry.uri}: {entry.unsupported}")
+        return []
+    span = select_cursor(entry.document, ls.offset(entry, params.position))
+    results = await ls.fill(entry, [span], "fill", "Completing", ls.settings.candidates)
+    items = [inline_item(entry.document, r.fills[0], ls.encoding) for r in results or []]
+    unique = {item.insert_text: item for item in items if item is not None}
+    return types.InlineCompletionList(items=list(unique.values()))
+
+
+@server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
+    code_action_kinds=[types.CodeActionKind.RefactorRewrite], resolve_provider=True))
+def code_action(ls: DiffusionServer, params: types.CodeActionParams):
+    entry = ls.entry(params.text_document.uri)
+    if entry.document is None:
+        return []
+    start, end = ls.range_offsets(entry, params.range)
+    data = {"uri": entry.uri, "version": entry.version, "start": start, "end": end}
+    return [types.CodeAction(title=TITLES[a], kind=types.CodeActionKind.RefactorRewrite, data={**data, "action": a})
+            for a in available_actions(entry.document, start, end, ls.settings.hole_marker)]
+
+
+@server.feature(types.CODE_ACTION_RESOLVE)
+async def resolve_code_action(ls: DiffusionServer, action: types.CodeAction):
+    data = action.data if isinstance(action.data, dict) else {}
+    entry = ls.entry(str(data.get("uri")))
+    if entry.document is None or entry.version != data.get("version"):
+        raise JsonRpcRequestCancelled("the document changed since the action was offered; ask again")
+    try:
+        spans, mode = action_spans(data["action"], entry.document, data["start"], data["end"], ls.settings.hole_marker)
+    except (InfillError, KeyError, ValueError, TypeError) as exc:
+        raise JsonRpcInvalidParams(f"cannot resolve this action: {exc}") from None
+    results = await ls.fill(entry, spans, mode, action.title)
+    if results:
+        action.edit = workspace_edit(entry.uri, entry.version, entry.document, results[0].fills, ls.encoding)
+    return action
+
+
+@server.command(REFACTOR_COMMAND)
+async def refactor(ls: DiffusionServer, *args):
+    """Arguments: uri, range, instruction. Needs an instruct-capable backend."""
+    try:
+        uri, raw_range, instruction = args if len(args) == 3 else args[0]
+        r = types.Range(types.Position(**raw_range["start"]), types.Position(**raw_range["end"]))
+    except (TypeError, ValueError, KeyError):
+        raise JsonRpcInvalidParams(f"{REFACTOR_COMMAND} takes [uri, range, instruction]") from None
+    entry = ls.entry(uri)
+    if entry.document is None:
+        raise JsonRpcInvalidParams(f"{uri} is not served: {entry.unsupported}")
+    start, end = ls.range_offsets(entry, r)
+    results = await ls.fill(entry, [select_range(entry.document, start, end)], "instruct", "Refactoring", instruction=str(instruction))
+    if results:
+        await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(
+            workspace_edit(entry.uri, entry.version, entry.document, results[0].fills, ls.encoding), label="Refactor"))
+    return None

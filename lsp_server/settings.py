@@ -1,0 +1,91 @@
+"""Server settings: one typed, validated, kw-only dataclass; a bad value warns and keeps the old one."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields, replace
+
+import cattrs
+
+from infill.languages import LANGUAGES
+from infill.task import InfillOptions
+from model.sampler import STRATEGIES, SamplerOptions
+
+_converter = cattrs.Converter(forbid_extra_keys=True)
+
+
+@dataclass(kw_only=True, frozen=True)
+class Settings:
+    model: str = "builtin"             # builtin, a checkpoint directory, or a URL
+    device: str = "auto"               # auto, cpu, cuda
+    steps: int = 8                     # denoising steps per fill
+    sampler: str = "threshold"         # one of model.sampler.STRATEGIES
+    threshold: float = 0.9
+    max_tokens: int = 64               # cap on one fill's tokens
+    candidates: int = 1                # inline completion items, 1-3
+    hole_marker: str = "<|fill|>"
+    enabled_languages: list[str] = field(default_factory=lambda: [spec.name for spec in LANGUAGES])
+    context_tokens: int = 512          # how much surrounding code the model sees
+    syntax_rounds: int = 1
+    max_document_bytes: int = 1_000_000
+
+    def infill_options(self, mode: str = "fill", instruction: str | None = None) -> InfillOptions:
+        sampler = SamplerOptions(steps=self.steps, strategy=self.sampler, threshold=self.threshold)
+        return InfillOptions(sampler=sampler, syntax_rounds=self.syntax_rounds, max_fill_tokens=self.max_tokens,
+                             context_tokens=self.context_tokens, mode=mode, instruction=instruction)
+
+    def check(self) -> None:
+        """Raise ValueError naming the first invalid value."""
+        if self.sampler not in STRATEGIES:
+            raise ValueError(f"sampler must be one of {', '.join(STRATEGIES)}")
+        if self.device not in ("auto", "cpu", "cuda") and not self.device.startswith("cuda:"):
+            raise ValueError("device must be auto, cpu or cuda")
+        if not 1 <= self.steps <= 256:
+            raise ValueError("steps must be between 1 and 256")
+        if not 0.0 < self.threshold <= 1.0:
+            raise ValueError("threshold must be in (0, 1]")
+        if not 1 <= self.max_tokens <= 1024:
+            raise ValueError("maxTokens must be between 1 and 1024")
+        if not 1 <= self.candidates <= 3:
+            raise ValueError("candidates must be 1, 2 or 3")
+        if not self.hole_marker.strip():
+            raise ValueError("holeMarker must not be blank")
+        if not 64 <= self.context_tokens <= 32768:
+            raise ValueError("contextTokens must be between 64 and 32768")
+        if not 0 <= self.syntax_rounds <= 8:
+            raise ValueError("syntaxRounds must be between 0 and 8")
+        if not self.model.strip():
+            raise ValueError("model must not be empty")
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def settings_section(raw) -> dict:
+    """Accept `{...}` or `{"diffusion": {...}}` / `{"diffusionLsp": {...}}`, camelCase or snake_case keys."""
+    if not isinstance(raw, dict):
+        return {}
+    for key in ("diffusion", "diffusionLsp", "diffusion_lsp", "diffusion-lsp"):
+        if isinstance(raw.get(key), dict):
+            raw = raw[key]
+    return {_snake(k): v for k, v in raw.items()}
+
+
+def apply_settings(current: Settings, raw) -> tuple[Settings, list[str]]:
+    """New settings from `raw`; each bad or unknown key is skipped with a warning and keeps its old value."""
+    known = {f.name for f in fields(Settings)}
+    warnings, result = [], current
+    for key, value in settings_section(raw).items():
+        if key not in known:
+            warnings.append(f"unknown setting {key!r} ignored")
+            continue
+        try:
+            candidate = _converter.structure({**_converter.unstructure(result), key: value}, Settings)
+            candidate.check()
+        except (ValueError, TypeError, cattrs.BaseValidationError) as exc:
+            reason = exc.exceptions[0] if isinstance(exc, cattrs.BaseValidationError) and exc.exceptions else exc
+            warnings.append(f"invalid setting {key}={value!r} ({reason}); keeping {getattr(result, key)!r}")
+            continue
+        result = replace(result, **{key: getattr(candidate, key)})
+    return result, warnings

@@ -1,0 +1,95 @@
+"""One model thread: jobs run one at a time, the newest job per document wins, cancellation between steps."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Callable
+
+
+class JobCancelled(Exception):
+    """The job was cancelled: by the client, a newer request, or a newer document version."""
+
+
+@dataclass
+class Job:
+    key: str                      # the document URI: a newer job for it supersedes this one
+    version: int | None
+    cancelled: threading.Event = field(default_factory=threading.Event)
+    model_calls: int = 0          # progress: denoiser calls so far
+
+    def cancel(self) -> None:
+        self.cancelled.set()
+
+
+class CancellableDenoiser:
+    """Wraps a denoiser so a cancelled job stops at its next model call, i.e. between denoising steps."""
+
+    def __init__(self, inner, job: Job):
+        self._inner, self._job = inner, job
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+    def logits(self, ids):
+        if self._job.cancelled.is_set():
+            raise JobCancelled()
+        self._job.model_calls += 1
+        return self._inner.logits(ids)
+
+
+class ModelWorker:
+    """Runs every model call on one thread, so typing (the event loop) never waits on the model."""
+
+    def __init__(self, load_denoiser: Callable[[], object]):
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="diffusion-model")
+        self._load = load_denoiser
+        self._denoiser = None
+        self._lock = threading.Lock()
+        self._latest: dict[str, Job] = {}
+
+    def reset_model(self, load_denoiser: Callable[[], object]) -> None:
+        """Use another model from the next job on (settings changed)."""
+        with self._lock:
+            self._load, self._denoiser = load_denoiser, None
+
+    def denoiser(self):
+        """The loaded model (loaded on first use, on the worker thread)."""
+        with self._lock:
+            if self._denoiser is None:
+                self._denoiser = self._load()
+            return self._denoiser
+
+    def submit(self, key: str, version: int | None, work: Callable[[object, Job], object]) -> tuple[Job, Future]:
+        """Queue `work(denoiser, job)`; the previous job for the same key is cancelled."""
+        job = Job(key, version)
+        with self._lock:
+            previous = self._latest.get(key)
+            self._latest[key] = job
+        if previous is not None:
+            previous.cancel()
+        return job, self._executor.submit(self._run, job, work)
+
+    def cancel_key(self, key: str) -> None:
+        with self._lock:
+            job = self._latest.get(key)
+        if job is not None:
+            job.cancel()
+
+    def _run(self, job: Job, work):
+        if job.cancelled.is_set():
+            raise JobCancelled()
+        try:
+            return work(CancellableDenoiser(self.denoiser(), job), job)
+        finally:
+            with self._lock:
+                if self._latest.get(job.key) is job:
+                    del self._latest[job.key]
+
+    def shutdown(self) -> None:
+        with self._lock:
+            jobs = list(self._latest.values())
+        for job in jobs:
+            job.cancel()
+        self._executor.shutdown(wait=False, cancel_futures=True)
