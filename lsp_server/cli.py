@@ -91,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--json", action="store_true")
     p.add_argument("--plot", help="write a PNG chart here")
+    p.add_argument("--lsp", action="store_true", help="measure inline-completion latency of the real server over stdio")
+    p.add_argument("--requests", type=int, default=50, help="with --lsp: how many completion requests")
     _add_model_args(p)
 
     p = sub.add_parser("train", help="build the corpus or train the built-in model")
@@ -108,6 +110,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--seed", type=int, default=0)
     r.add_argument("--threads", type=int, default=0)
     r.add_argument("--device", default="cpu")
+    e = tsub.add_parser("export", help="ship a run's checkpoint as the built-in model (fp16, with a model card)")
+    e.add_argument("--run", default="runs/train")
+    e.add_argument("--corpus", default="runs/corpus")
+    e.add_argument("--evaluation", help="a Markdown file with the evaluation table for the model card")
     return parser
 
 

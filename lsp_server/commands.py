@@ -121,6 +121,14 @@ def bench_command(args) -> int:
     from infill.benchmark import DEFAULT_BENCH_FILE, compare_strategies
     from model.denoiser import load_denoiser
 
+    if args.lsp:
+        from .latency import measure_latency
+        if args.requests < 1:
+            raise InfillError("--requests must be at least 1")
+        report = measure_latency(args.model, args.device, args.requests, Path(args.file) if args.file else None,
+                                 {"steps": args.steps} if args.steps != 16 else None)
+        print(json.dumps(report))
+        return 0
     denoiser = load_denoiser(args.model, args.device)
     report = compare_strategies(denoiser, Path(args.file) if args.file else DEFAULT_BENCH_FILE,
                                 tokens=args.tokens, steps=args.steps, repeats=args.repeats)
@@ -142,6 +150,11 @@ def train_command(args) -> int:
     if args.train_command == "corpus":
         manifest = build_corpus(args.out, [stdlib_source()])
         print(json.dumps(manifest["counts"]))
+        return 0
+    if args.train_command == "export":
+        from model.training.export import export_builtin
+        evaluation = Path(args.evaluation).read_text() if args.evaluation else "Not measured yet."
+        print(f"exported to {export_builtin(args.run, args.corpus, evaluation)}")
         return 0
     from model.training.train import TrainOptions, train
     ckpt = train(TrainOptions(corpus=args.corpus, out=args.out, size=args.size, steps=args.steps, batch_size=args.batch_size,

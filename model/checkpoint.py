@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 from pathlib import Path
@@ -21,13 +22,14 @@ FORMAT = "diffusion-lsp"
 
 
 def save_checkpoint(directory: str | Path, model: DiffusionTransformer, tokenizer: CodeTokenizer,
-                    extra: dict | None = None) -> None:
-    """Write weights and tokenizer; files land under a temporary name first so a crash never leaves half a checkpoint."""
+                    extra: dict | None = None, half: bool = False) -> None:
+    """Write weights (fp16 when `half`, for shipping) and tokenizer; temporary names first, so a crash never
+    leaves half a checkpoint."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     metadata = {"format": FORMAT, "config": json.dumps(model.cfg.to_dict()), "info": json.dumps(extra or {})}
     tmp_weights, tmp_tok = directory / (WEIGHTS_FILE + ".tmp"), directory / (TOKENIZER_FILE + ".tmp")
-    save_model(model, str(tmp_weights), metadata=metadata)
+    save_model(copy.deepcopy(model).half() if half else model, str(tmp_weights), metadata=metadata)
     tokenizer.save(tmp_tok)
     os.replace(tmp_tok, directory / TOKENIZER_FILE)
     os.replace(tmp_weights, directory / WEIGHTS_FILE)

@@ -120,15 +120,16 @@ def train(opts: TrainOptions) -> Path:
         loss = diffusion_loss(model, ids, masked, weights, candidates, tok.mask_id)
         optim.zero_grad(set_to_none=True)
         loss.backward()
+        loss = loss.item()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optim.step()
         state["step"] += 1
         state["tokens"] += ids.numel()
         state["seconds"] += time.perf_counter() - step_start
         if state["step"] % 10 == 0:
-            state["log"].append({"step": state["step"], "tokens": state["tokens"], "train_loss": float(loss)})
+            state["log"].append({"step": state["step"], "tokens": state["tokens"], "train_loss": loss})
         bar.update(1)
-        bar.set_postfix(loss=f"{float(loss):.3f}", tok_s=f"{state['tokens'] / max(state['seconds'], 1e-9):.0f}")
+        bar.set_postfix(loss=f"{loss:.3f}", tok_s=f"{state['tokens'] / max(state['seconds'], 1e-9):.0f}")
         if state["step"] % opts.eval_every == 0 or state["step"] == opts.steps:
             model.eval()
             val = sum(masked_token_loss(model, i.to(opts.device), m.to(opts.device), tok.mask_id) for i, m, _, _ in val_batches) / len(val_batches)

@@ -114,3 +114,11 @@ def test_bench_prints_json_for_every_strategy(tiny_checkpoint, tmp_path):
     rows = {r["name"]: r for r in report["strategies"]}
     assert rows["one token per call"]["nfe"] == 16 and rows["confidence (LLaDA)"]["nfe"] <= 4
     assert (tmp_path / "bench.png").stat().st_size > 1000
+
+
+def test_bench_lsp_measures_the_real_server(tiny_checkpoint):
+    run = cli("bench", "--lsp", "--requests", "3", "--model", tiny_checkpoint, "--device", "cpu")
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    assert report["requests"] == 3 and 0 < report["p50_ms"] <= report["p95_ms"]
+    assert report["non_empty_rate"] > 0

@@ -1,0 +1,73 @@
+"""Inline-completion latency of the real server over stdio: p50/p95 over many requests, as JSON."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.lsp.client import LanguageClient
+from tqdm import tqdm
+
+from infill.benchmark import DEFAULT_BENCH_FILE
+
+
+def _cursor_positions(text: str, n: int) -> list[types.Position]:
+    """Ends of non-blank code lines in the second half of the file (about 1k tokens precede them), cycled."""
+    lines = text.split("\n")
+    ends = [types.Position(i, len(line)) for i, line in enumerate(lines) if line.strip() and i >= len(lines) // 3]
+    return [ends[i % len(ends)] for i in range(n)]
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+async def measure(model: str, device: str, requests: int, file: Path, settings: dict) -> dict:
+    client = LanguageClient("diffusion-lsp-latency", "0.1")
+    client.feature(types.WINDOW_LOG_MESSAGE)(lambda params: None)
+    client.feature(types.WINDOW_SHOW_MESSAGE)(lambda params: None)
+    await client.start_io(sys.executable, "-m", "lsp_server", "serve", "--model", model, "--device", device)
+    try:
+        await client.initialize_async(types.InitializeParams(capabilities=types.ClientCapabilities(), initialization_options=settings))
+        client.initialized(types.InitializedParams())
+        text = file.read_text()
+        uri = file.resolve().as_uri()
+        client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", 1, text)))
+
+        async def complete(position) -> tuple[float, int]:
+            started = time.perf_counter()
+            result = await client.text_document_inline_completion_async(types.InlineCompletionParams(
+                context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Automatic),
+                text_document=types.TextDocumentIdentifier(uri), position=position))
+            items = result.items if isinstance(result, types.InlineCompletionList) else (result or [])
+            return time.perf_counter() - started, len(items)
+
+        positions = _cursor_positions(text, requests)
+        load_seconds, _ = await complete(positions[0])  # the first request also loads the model
+        timings, non_empty = [], 0
+        for position in tqdm(positions, desc="inline completions", unit="req", file=sys.stderr):
+            seconds, n = await complete(position)
+            timings.append(seconds)
+            non_empty += n > 0
+        await client.shutdown_async(None)
+        client.exit(None)
+    finally:
+        await client.stop()
+    return {
+        "model": model, "device": device, "requests": requests, "file": str(file), "settings": settings,
+        "first_request_seconds": round(load_seconds, 4),
+        "p50_ms": round(1000 * statistics.median(timings), 1),
+        "p95_ms": round(1000 * _percentile(timings, 0.95), 1),
+        "mean_ms": round(1000 * statistics.fmean(timings), 1),
+        "non_empty_rate": round(non_empty / requests, 3),
+    }
+
+
+def measure_latency(model: str, device: str, requests: int = 50, file: Path | None = None, settings: dict | None = None) -> dict:
+    settings = {"contextTokens": 1024, **(settings or {})}
+    return asyncio.run(measure(model, device, requests, file or DEFAULT_BENCH_FILE, settings))
