@@ -95,6 +95,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--requests", type=int, default=50, help="with --lsp: how many completion requests")
     _add_model_args(p)
 
+    p = sub.add_parser("eval", help="measure the model: HumanEval infilling pass@1, or line exact match")
+    p.add_argument("benchmark", choices=["humaneval-infilling", "line-exact-match"])
+    p.add_argument("--split", default="single-line", help="single-line, multi-line, random-span, random-span-light")
+    p.add_argument("--limit", type=int, default=None, help="evaluate a fixed random subset of this many problems")
+    p.add_argument("--data", help="benchmark folder (default: ../shared/benchmarks/humaneval-infilling)")
+    p.add_argument("--corpus", default="runs/corpus", help="line-exact-match: corpus folder with val.jsonl")
+    p.add_argument("--json", action="store_true")
+    _add_model_args(p)
+
     p = sub.add_parser("train", help="build the corpus or train the built-in model")
     tsub = p.add_subparsers(dest="train_command", required=True, parser_class=OneLineParser)
     c = tsub.add_parser("corpus", help="collect, de-duplicate and split the training corpus")

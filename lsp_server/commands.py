@@ -25,6 +25,8 @@ def run(args) -> int:
         return doctor_command(args)
     if args.command == "bench":
         return bench_command(args)
+    if args.command == "eval":
+        return eval_command(args)
     if args.command == "train":
         return train_command(args)
     raise ValueError(args.command)
@@ -141,6 +143,33 @@ def bench_command(args) -> int:
         for row in report["strategies"]:
             print(f"{row['name']:<24} nfe {row['nfe']:>3}  {row['seconds'] * 1000:8.1f} ms  "
                   f"x{row['speedup_vs_one_per_call']:.2f} vs one token per call")
+    return 0
+
+
+def eval_command(args) -> int:
+    from infill import evaluation
+    from model.denoiser import load_denoiser
+
+    if args.limit is not None and args.limit < 1:
+        raise InfillError("--limit must be at least 1")
+    if args.benchmark == "humaneval-infilling":
+        data = Path(args.data) if args.data else evaluation.default_data_dir()
+        evaluation.load_problems(args.split, data, 1)  # bad split or missing data fail before the model loads
+        denoiser = load_denoiser(args.model, args.device)
+        report = evaluation.evaluate_humaneval(denoiser, args.split, data, args.limit, evaluation.humaneval_configs(args.split))
+    else:
+        from model.training.corpus import read_texts
+        val = Path(args.corpus) / "val.jsonl"
+        if not val.is_file():
+            raise InfillError(f"no validation split at {val} (run `diffusion-lsp train corpus` first)")
+        denoiser = load_denoiser(args.model, args.device)
+        report = {"model": denoiser.name, **evaluation.line_exact_match(denoiser, read_texts(val), args.limit or 200,
+                                                                      SamplerOptions(steps=32, strategy="threshold"))}
+    if args.json:
+        print(json.dumps(report))
+    else:
+        for key, value in report.items():
+            print(f"{key}: {value}")
     return 0
 
 
