@@ -15,9 +15,6 @@ from infill.task import InfillOptions, InfillResult, Span
 from .documents import OpenDocument
 from .worker import Job, JobCancelled
 
-PROGRESS_AFTER_S = 0.3
-
-
 def fill_work(entry: OpenDocument, spans: list[Span], options: InfillOptions, candidates: int = 1):
     """The job body: `candidates` fills of a snapshot of the document (extra candidates are sampled)."""
     doc = entry.document.snapshot()  # later edits on the event loop must not reach the worker's copy
@@ -59,9 +56,9 @@ def _is_stale(server, job: Job) -> bool:
 
 
 async def report_progress(server, job: Job, done: asyncio.Future, title: str, expected_calls: int) -> None:
-    """Work-done progress for jobs that take longer than PROGRESS_AFTER_S, when the client supports it."""
+    """Work-done progress for jobs that run longer than the progress delay, when the client supports it."""
     try:
-        await asyncio.wait_for(asyncio.shield(done), PROGRESS_AFTER_S)
+        await asyncio.wait_for(asyncio.shield(done), server.settings.progress_delay_ms / 1000)
         return
     except (asyncio.TimeoutError, asyncio.CancelledError, Exception):
         if done.done():

@@ -28,6 +28,7 @@ class Settings:
     context_tokens: int = 512          # how much surrounding code the model sees
     syntax_rounds: int = 1
     max_document_bytes: int = 1_000_000
+    progress_delay_ms: int = 300       # jobs running longer than this report $/progress
 
     def infill_options(self, mode: str = "fill", instruction: str | None = None) -> InfillOptions:
         sampler = SamplerOptions(steps=self.steps, strategy=self.sampler, threshold=self.threshold)
@@ -54,6 +55,8 @@ class Settings:
             raise ValueError("contextTokens must be between 64 and 32768")
         if not 0 <= self.syntax_rounds <= 8:
             raise ValueError("syntaxRounds must be between 0 and 8")
+        if not 0 <= self.progress_delay_ms <= 60_000:
+            raise ValueError("progressDelayMs must be between 0 and 60000")
         if not self.model.strip():
             raise ValueError("model must not be empty")
 

@@ -63,12 +63,10 @@ def _load_or_train_tokenizer(out: Path, texts: list[str], vocab_size: int) -> Co
 
 
 def plot_curve(log: list[dict], path: Path) -> None:
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        return
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     fig, ax = plt.subplots(figsize=(7, 4))
     train = [r for r in log if "train_loss" in r]
     val = [r for r in log if "val_loss" in r]

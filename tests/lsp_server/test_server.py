@@ -143,11 +143,16 @@ async def test_instruction_refactor_is_refused_clearly_by_the_builtin_kind(clien
     assert any("cannot follow instructions" in m.message for m in client.messages)
 
 
-async def _long_fill_action(client: LanguageClient) -> types.CodeAction:
-    """A whole-file "Fill selection" with 256 steps: long enough (> 0.3 s) to cancel, change or watch."""
+LONG = PY + "".join(f"\n\ndef helper_{i}(values):\n    return [v * {i} for v in values if v > {i}]\n" for i in range(30))
+
+
+async def _long_fill_action(client: LanguageClient, **settings) -> types.CodeAction:
+    """"Fill selection" of ~290 tokens (budget ~440, within the tiny model's 512-token window) with 256 steps:
+    256 model calls, long enough to cancel or change the document while it runs."""
+    open_doc(client, URI, LONG)
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
-        {"diffusion": {"steps": 256, "maxTokens": 1024, "syntaxRounds": 0}}))
-    end = types.Position(len(PY.split("\n")) - 1, 0)
+        {"diffusion": {"steps": 256, "maxTokens": 1024, "syntaxRounds": 0, **settings}}))
+    end = types.Position(30, 0)
     actions = await client.text_document_code_action_async(types.CodeActionParams(
         types.TextDocumentIdentifier(URI), types.Range(types.Position(0, 0), end), types.CodeActionContext([])))
     return next(a for a in actions if a.title.startswith("Fill selection"))
@@ -155,7 +160,6 @@ async def _long_fill_action(client: LanguageClient) -> types.CodeAction:
 
 @pytest.mark.asyncio
 async def test_stale_version_gives_content_modified(client: LanguageClient):
-    open_doc(client, URI, PY)
     task = asyncio.ensure_future(client.code_action_resolve_async(await _long_fill_action(client)))
     await asyncio.sleep(0.1)
     client.text_document_did_change(types.DidChangeTextDocumentParams(
@@ -167,7 +171,6 @@ async def test_stale_version_gives_content_modified(client: LanguageClient):
 
 @pytest.mark.asyncio
 async def test_cancel_request(client: LanguageClient):
-    open_doc(client, URI, PY)
     action = await _long_fill_action(client)
     future = client.protocol.send_request(types.CODE_ACTION_RESOLVE, action, msg_id="cancel-me")
     await asyncio.sleep(0.1)
@@ -181,8 +184,7 @@ async def test_cancel_request(client: LanguageClient):
 
 @pytest.mark.asyncio
 async def test_long_work_reports_progress(client: LanguageClient):
-    open_doc(client, URI, PY)
-    resolved = await client.code_action_resolve_async(await _long_fill_action(client))
+    resolved = await client.code_action_resolve_async(await _long_fill_action(client, progressDelayMs=0))
     assert resolved.edit is not None
     reports = [r for token_reports in client.progress_reports.values() for r in token_reports]
     assert any(isinstance(r, types.WorkDoneProgressBegin) for r in reports)
