@@ -1,0 +1,60 @@
+"""The Neovim plugin in real headless Neovim: ghost text (extmarks on 0.7-0.11), accept, code action, health."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+NVIM = shutil.which("nvim")
+pytestmark = pytest.mark.skipif(NVIM is None, reason="nvim is not installed (apt-get install neovim)")
+
+SOURCE = 'def add(a, b):\n    """Return the sum."""\n    pass\n\n\ndef main():\n    total = add()\n    print(total)\n'
+
+
+@pytest.fixture(scope="module")
+def session(tmp_path_factory, tiny_checkpoint):
+    tmp = tmp_path_factory.mktemp("nvim")
+    (tmp / "example.py").write_text(SOURCE)
+    env = {**os.environ, "DIFFUSION_PLUGIN": str(ROOT / "editors" / "nvim"), "DIFFUSION_E2E_FILE": str(tmp / "example.py"),
+           "DIFFUSION_E2E_OUT": str(tmp / "out.json"), "XDG_STATE_HOME": str(tmp), "XDG_DATA_HOME": str(tmp),
+           "DIFFUSION_E2E_CMD": json.dumps([sys.executable, "-m", "lsp_server", "serve", "--model", str(tiny_checkpoint), "--device", "cpu"])}
+    run = subprocess.run([NVIM, "--headless", "-u", "NONE", "-i", "NONE", "-n", "-c", f"luafile {ROOT / 'tests/editors/nvim_e2e.lua'}"],
+                         env=env, cwd=ROOT, capture_output=True, text=True, timeout=180)
+    assert (tmp / "out.json").is_file(), run.stderr[-2000:]
+    out = json.loads((tmp / "out.json").read_text())
+    assert out["error"] is None, out["error"]
+    return out
+
+
+def test_ghost_text_is_shown_and_accepted(session):
+    assert session["attached"]
+    assert session["ghost"] and "\n" not in session["ghost"]
+    line = session["before"].split("\n")[6]
+    assert line == "    total = add()"
+    expected = session["before"].replace(line, line[:16] + session["ghost"] + line[16:], 1)
+    assert session["accepted"] and session["after_accept"] == expected, "inserted at the cursor, nothing else changed"
+    assert session["cursor"] == [7, 16 + len(session["ghost"].encode())]
+
+
+def test_typing_clears_and_stale_responses_are_dropped(session):
+    assert session["cleared_on_typing"]
+    assert not session["stale_shown"]
+
+
+def test_implement_function_body_edits_only_the_body(session):
+    assert session["implemented"]
+    before, after = session["before_action"].split("\n"), session["after_action"].split("\n")
+    assert after[:2] == before[:2] and after[-5:] == before[-5:]
+    assert after[2:-5] != ["    pass"]
+
+
+def test_checkhealth(session):
+    assert "diffusion-lsp" in session["health"]
+    assert "server command found" in session["health"]
+    assert "grammar" not in session["health"] or "MISSING" not in session["health"]
+    assert "client running" in session["health"]
