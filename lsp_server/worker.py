@@ -46,19 +46,22 @@ class ModelWorker:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="diffusion-model")
         self._load = load_denoiser
         self._denoiser = None
-        self._lock = threading.Lock()
+        self._generation = self._loaded_generation = 0
+        self._lock = threading.Lock()       # guards _latest; taken on the event loop, so never held for long
+        self._load_lock = threading.Lock()  # guards the model; loading takes seconds
         self._latest: dict[str, Job] = {}
 
     def reset_model(self, load_denoiser: Callable[[], object]) -> None:
-        """Use another model from the next job on (settings changed)."""
-        with self._lock:
-            self._load, self._denoiser = load_denoiser, None
+        """Use another model from the next job on (settings changed). Never waits: runs on the event loop."""
+        self._load = load_denoiser
+        self._generation += 1
 
     def denoiser(self):
-        """The loaded model (loaded on first use, on the worker thread)."""
-        with self._lock:
-            if self._denoiser is None:
-                self._denoiser = self._load()
+        """The model of the newest settings, loaded on first use on the worker thread."""
+        with self._load_lock:
+            while self._denoiser is None or self._loaded_generation != self._generation:
+                generation, load = self._generation, self._load
+                self._denoiser, self._loaded_generation = load(), generation
             return self._denoiser
 
     def submit(self, key: str, version: int | None, work: Callable[[object, Job], object]) -> tuple[Job, Future]:
