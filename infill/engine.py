@@ -58,12 +58,28 @@ def _hole_text(tok, ids: list[int], skip: set[int]) -> str:
     return tok.decode([i for i in ids if i not in skip])
 
 
+def drop_repeated_rest_of_line(doc: Document, span: Span, text: str) -> str:
+    """A one-line fill that ends with text already after the cursor (`)`, `]`, ...) repeats it, unless the
+    repeat is what makes the line parse: tree-sitter decides, and on a tie the existing text wins."""
+    line_end = doc.text.find("\n", span.end)
+    after = doc.text[span.end: len(doc.text) if line_end < 0 else line_end]
+    overlap = next((k for k in range(min(len(text), len(after.rstrip())), 0, -1) if text.endswith(after[:k])), 0)
+    if not span.single_line or not after.strip() or not overlap:
+        return text
+
+    def errors(fill: str) -> int:
+        return len(syntax_error_ranges(doc.text[:span.start] + fill + doc.text[span.end:], doc.language))
+
+    trimmed = text[:-overlap]
+    return trimmed if errors(trimmed) <= errors(text) else text
+
+
 def _draft(doc: Document, spans: list[Span], ids: torch.Tensor, holes, tok, skip: set[int]) -> Draft:
     fills, pieces, new_ranges, pos, cursor = [], [], [], 0, 0
     for span, (lo, hi) in zip(spans, holes):
         raw = _hole_text(tok, ids[0, lo:hi].tolist(), skip)
         prefix_line = doc.text[doc.text.rfind("\n", 0, span.start) + 1:span.start]
-        text = clean_fill(raw, span, prefix_line, doc.text[span.end:])
+        text = drop_repeated_rest_of_line(doc, span, clean_fill(raw, span, prefix_line, doc.text[span.end:]))
         fills.append(Fill(span.start, span.end, text))
         pieces.append(doc.text[pos:span.start])
         cursor += len(pieces[-1])

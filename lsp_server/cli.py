@@ -108,6 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
     tsub = p.add_subparsers(dest="train_command", required=True, parser_class=OneLineParser)
     c = tsub.add_parser("corpus", help="collect, de-duplicate and split the training corpus")
     c.add_argument("--out", default="runs/corpus")
+    c.add_argument("--packages", help="pinned list of PyPI packages to add (default: model/training/corpus_packages.txt)")
+    c.add_argument("--stdlib-only", action="store_true", help="only the Python standard library")
     r = tsub.add_parser("run", help="train (or resume) a model on a corpus")
     r.add_argument("--corpus", default="runs/corpus")
     r.add_argument("--out", default="runs/train")

@@ -174,10 +174,14 @@ def eval_command(args) -> int:
 
 
 def train_command(args) -> int:
-    from model.training.corpus import build_corpus, stdlib_source
+    from model.training.corpus import PACKAGES_FILE, build_corpus, package_sources, stdlib_source
 
     if args.train_command == "corpus":
-        manifest = build_corpus(args.out, [stdlib_source()])
+        sources, rejected = [stdlib_source()], []
+        if not args.stdlib_only:
+            packages, rejected = package_sources(Path(args.packages or PACKAGES_FILE), Path(args.out) / "site")
+            sources += packages
+        manifest = build_corpus(args.out, sources, rejected=rejected)
         print(json.dumps(manifest["counts"]))
         return 0
     if args.train_command == "export":

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import re
+import subprocess
 import sys
 import sysconfig
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
@@ -17,12 +19,18 @@ MAX_FILE_BYTES = 400_000
 SKIP_PARTS = {"test", "tests", "idlelib", "site-packages", "dist-packages", "__pycache__", "benchmarks"}
 
 
+PACKAGES_FILE = Path(__file__).with_name("corpus_packages.txt")
+_PERMISSIVE = re.compile(r"\b(MIT|BSD|Apache|PSF|Python Software Foundation|ISC|0BSD|Unlicense)\b", re.I)
+_COPYLEFT = re.compile(r"GPL|MPL|Mozilla|EUPL|CDDL|Commons Clause", re.I)
+
+
 @dataclass
 class Source:
     name: str
     version: str
     license: str
     root: str
+    files: list[str] = field(default_factory=list)  # relative .py paths; empty = every .py under root
 
 
 def stdlib_source() -> Source:
@@ -34,9 +42,38 @@ def _normalized(text: str) -> str:
     return re.sub(r"\s+", "", re.sub(r"#[^\n]*", "", text))
 
 
+def permissive_license(dist: importlib.metadata.Distribution) -> str | None:
+    """The licence of a distribution when its metadata says it is permissive, else None."""
+    meta = dist.metadata
+    declared = (meta.get("License-Expression") or meta.get("License") or "").split("\n")[0][:80]
+    classifiers = [c.rsplit("::", 1)[-1].strip() for c in meta.get_all("Classifier") or [] if c.startswith("License ::")]
+    text = " ".join([declared, *classifiers])
+    if _COPYLEFT.search(text) or not _PERMISSIVE.search(text):
+        return None
+    return declared if _PERMISSIVE.search(declared) else classifiers[0]
+
+
+def package_sources(packages_file: Path, target: Path) -> tuple[list[Source], list[dict]]:
+    """Install the pinned packages into `target` (no dependencies, wheels only); their permissive sources and the rejects."""
+    target.mkdir(parents=True, exist_ok=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--only-binary", ":all:", "--target",
+                    str(target), "-r", str(packages_file)], check=True)
+    sources, rejected = [], []
+    for dist in sorted(importlib.metadata.distributions(path=[str(target)]), key=lambda d: d.metadata["Name"].lower()):
+        license = permissive_license(dist)
+        name = dist.metadata["Name"]
+        if license is None:
+            rejected.append({"name": name, "version": dist.version, "license": dist.metadata.get("License", "")[:80]})
+            continue
+        files = [str(f) for f in dist.files or [] if str(f).endswith(".py") and not str(f).startswith("..")]
+        sources.append(Source(name, dist.version, license, str(target), files))
+    return sources, rejected
+
+
 def collect_files(source: Source) -> list[tuple[str, str]]:
     files = []
-    for path in sorted(Path(source.root).rglob("*.py")):
+    paths = [Path(source.root) / f for f in source.files] if source.files else Path(source.root).rglob("*.py")
+    for path in sorted(paths):
         rel = path.relative_to(source.root)
         if SKIP_PARTS & set(rel.parts[:-1]) or path.stat().st_size > MAX_FILE_BYTES:
             continue
@@ -47,7 +84,7 @@ def collect_files(source: Source) -> list[tuple[str, str]]:
     return files
 
 
-def build_corpus(out_dir: str | Path, sources: list[Source], val_fraction: float = 0.02) -> dict:
+def build_corpus(out_dir: str | Path, sources: list[Source], val_fraction: float = 0.02, rejected: list[dict] | None = None) -> dict:
     """Write train.jsonl, val.jsonl and manifest.json; returns the manifest."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -71,7 +108,8 @@ def build_corpus(out_dir: str | Path, sources: list[Source], val_fraction: float
                 (val if split == "val" else train).write(json.dumps({"name": name, "text": text}) + "\n")
                 counts[split] += 1
                 counts["chars"] += len(text)
-    manifest = {"sources": [asdict(s) for s in sources], "counts": counts}
+    manifest = {"sources": [{k: v for k, v in asdict(s).items() if k != "files"} for s in sources],
+                "rejected_licenses": rejected or [], "counts": counts}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2))
     return manifest
 

@@ -86,3 +86,15 @@ def test_reindent_and_suffix_repeats():
     assert reindent("x\n  y", "    ", False) == "x\n    y"
     assert drop_suffix_repeat("a = 1\nreturn a", "\n    return a\n") == "a = 1"
     assert drop_suffix_repeat("call(x)", ")\n") == "call(x)"  # partial-line overlaps are kept
+
+
+@pytest.mark.parametrize("source,fill,expected", [
+    ("total = add(<|fill|>)\n", "1, 2)", "total = add(1, 2)\n"),          # the model repeated the `)` after the cursor
+    ("print(len(<|fill|>)\n", "xs))", "print(len(xs))\n"),                # one `)` is new, one repeats the existing
+    ("x = [<|fill|>]\n", "1, 2", "x = [1, 2]\n"),                        # nothing repeated: kept as it is
+])
+def test_one_line_fills_never_repeat_the_rest_of_the_line(tiny_denoiser, source, fill, expected):
+    doc = Document(source, PY)
+    oracle = OracleDenoiser(tiny_denoiser, [fill], budget=12)
+    result = run_infill(oracle, doc, select_holes(doc), _options(syntax_rounds=0, max_fill_tokens=12))
+    assert result.text == expected
