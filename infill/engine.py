@@ -12,7 +12,7 @@ from model.sampler import Trace, refine, sample
 from .context import build_canvas
 from .document import Document
 from .errors import InfillError
-from .postprocess import clean_fill
+from .postprocess import clean_fill, drop_repeated_rest_of_line
 from .syntax import errors_within, syntax_error_ranges
 from .task import Fill, InfillOptions, InfillResult, Span
 
@@ -56,22 +56,6 @@ def _check_spans(doc: Document, spans: list[Span]) -> list[Span]:
 
 def _hole_text(tok, ids: list[int], skip: set[int]) -> str:
     return tok.decode([i for i in ids if i not in skip])
-
-
-def drop_repeated_rest_of_line(doc: Document, span: Span, text: str) -> str:
-    """A one-line fill that ends with text already after the cursor (`)`, `]`, ...) repeats it, unless the
-    repeat is what makes the line parse: tree-sitter decides, and on a tie the existing text wins."""
-    line_end = doc.text.find("\n", span.end)
-    after = doc.text[span.end: len(doc.text) if line_end < 0 else line_end]
-    overlap = next((k for k in range(min(len(text), len(after.rstrip())), 0, -1) if text.endswith(after[:k])), 0)
-    if not span.single_line or not after.strip() or not overlap:
-        return text
-
-    def errors(fill: str) -> int:
-        return len(syntax_error_ranges(doc.text[:span.start] + fill + doc.text[span.end:], doc.language))
-
-    trimmed = text[:-overlap]
-    return trimmed if errors(trimmed) <= errors(text) else text
 
 
 def _draft(doc: Document, spans: list[Span], ids: torch.Tensor, holes, tok, skip: set[int]) -> Draft:
@@ -163,6 +147,10 @@ def run_infill(denoiser, doc: Document, spans: list[Span], options: InfillOption
     if options.mode not in ("fill", "refine", "instruct"):
         raise ValueError(options.mode)
     spans = _check_spans(doc, spans)
+    if not hasattr(denoiser, "logits"):  # a text-level backend (remote FIM endpoint)
+        from .remote_fill import run_remote_infill
+        return run_remote_infill(denoiser, doc, spans, options, [span.budget or min(MIN_BUDGET.get(span.kind, 32) * 2,
+                                                                                    options.max_fill_tokens) for span in spans])
     tok = denoiser.tokenizer
     skip = {denoiser.pad_id, denoiser.eos_id, denoiser.mask_id}
     if options.mode == "refine":

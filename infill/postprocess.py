@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .document import Document
+from .syntax import syntax_error_ranges
 from .task import Span
 
 
@@ -61,3 +63,19 @@ def clean_fill(raw: str, span: Span, prefix_line: str, suffix: str) -> str:
         text = text.rstrip("\n")  # the newline after the span stays fixed
         text = "\n".join(line.rstrip() for line in text.split("\n"))
     return text
+
+
+def drop_repeated_rest_of_line(doc: Document, span: Span, text: str) -> str:
+    """A one-line fill that ends with text already after the cursor (`)`, `]`, ...) repeats it, unless the
+    repeat is what makes the line parse: tree-sitter decides, and on a tie the existing text wins."""
+    line_end = doc.text.find("\n", span.end)
+    after = doc.text[span.end: len(doc.text) if line_end < 0 else line_end]
+    overlap = next((k for k in range(min(len(text), len(after.rstrip())), 0, -1) if text.endswith(after[:k])), 0)
+    if not span.single_line or not after.strip() or not overlap:
+        return text
+
+    def errors(fill: str) -> int:
+        return len(syntax_error_ranges(doc.text[:span.start] + fill + doc.text[span.end:], doc.language))
+
+    trimmed = text[:-overlap]
+    return trimmed if errors(trimmed) <= errors(text) else text

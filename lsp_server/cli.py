@@ -81,6 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
     how.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP address instead")
     _add_model_args(p)
 
+    p = sub.add_parser("serve-http", help="serve the model as an OpenAI-style FIM endpoint (/v1/completions)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--steps", type=int, default=8)
+    _add_model_args(p)
+
     p = sub.add_parser("doctor", help="check torch, devices, the model and the grammars")
     _add_model_args(p)
 

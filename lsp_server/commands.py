@@ -20,6 +20,15 @@ def run(args) -> int:
         return infill_command(args)
     if args.command == "serve":
         return serve_command(args)
+    if args.command == "serve-http":
+        from model.denoiser import load_denoiser
+
+        from .http_api import serve_http
+        from .settings import Settings
+        if not 0 <= args.port <= 65535:
+            raise InfillError(f"bad port {args.port}")
+        serve_http(load_denoiser(args.model, args.device), Settings(steps=args.steps), args.host, args.port)
+        return 0
     if args.command == "doctor":
         from .doctor import doctor_command
         return doctor_command(args)

@@ -56,13 +56,14 @@ class DiffusionServer(LanguageServer):
         self.log(message, kind)
 
     def _loader(self):
-        model, device = self.settings.model, self.settings.device
+        model, device, remote_model = self.settings.model, self.settings.device, self.settings.remote_model
 
         def load():
             from model.denoiser import load_denoiser
             started = time.perf_counter()
-            denoiser = load_denoiser(model, device)
-            self.event_loop.call_soon_threadsafe(self.log, f"model {denoiser.name} loaded on {denoiser.device} "
+            denoiser = load_denoiser(model, device, remote_model)
+            where = getattr(denoiser, "device", "a remote server")
+            self.event_loop.call_soon_threadsafe(self.log, f"model {denoiser.name} loaded on {where} "
                                                      f"in {time.perf_counter() - started:.1f} s")
             return denoiser
         return load
@@ -72,7 +73,7 @@ class DiffusionServer(LanguageServer):
         self.settings, warnings = apply_settings(old, raw)
         for warning in warnings:
             self.tell(f"diffusion-lsp: {warning}")
-        if (old.model, old.device) != (self.settings.model, self.settings.device):
+        if (old.model, old.device, old.remote_model) != (self.settings.model, self.settings.device, self.settings.remote_model):
             self.worker.reset_model(self._loader())
 
     def entry(self, uri: str) -> OpenDocument:

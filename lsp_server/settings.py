@@ -16,7 +16,8 @@ _converter = cattrs.Converter(forbid_extra_keys=True)
 
 @dataclass(kw_only=True, frozen=True)
 class Settings:
-    model: str = "builtin"             # builtin, a checkpoint directory, or a URL
+    model: str = "builtin"             # builtin, a checkpoint directory, or the base URL of a FIM API
+    remote_model: str = ""             # with a URL: the `model` field of each request
     device: str = "auto"               # auto, cpu, cuda
     steps: int = 8                     # denoising steps per fill
     sampler: str = "threshold"         # one of model.sampler.STRATEGIES

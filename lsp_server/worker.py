@@ -23,20 +23,37 @@ class Job:
         self.cancelled.set()
 
 
-class CancellableDenoiser:
-    """Wraps a denoiser so a cancelled job stops at its next model call, i.e. between denoising steps."""
-
+class _Cancellable:
     def __init__(self, inner, job: Job):
         self._inner, self._job = inner, job
 
     def __getattr__(self, name):
         return getattr(self._inner, name)
 
-    def logits(self, ids):
+    def _model_call(self) -> None:
         if self._job.cancelled.is_set():
             raise JobCancelled()
         self._job.model_calls += 1
+
+
+class CancellableDenoiser(_Cancellable):
+    """Wraps a denoiser so a cancelled job stops at its next model call, i.e. between denoising steps."""
+
+    def logits(self, ids):
+        self._model_call()
         return self._inner.logits(ids)
+
+
+class CancellableFiller(_Cancellable):
+    """Wraps a text-level backend (remote FIM) so a cancelled job stops before its next request."""
+
+    def complete(self, *args, **kwargs):
+        self._model_call()
+        return self._inner.complete(*args, **kwargs)
+
+
+def cancellable(backend, job: Job):
+    return CancellableDenoiser(backend, job) if hasattr(backend, "logits") else CancellableFiller(backend, job)
 
 
 class ModelWorker:
@@ -84,7 +101,7 @@ class ModelWorker:
         if job.cancelled.is_set():
             raise JobCancelled()
         try:
-            return work(CancellableDenoiser(self.denoiser(), job), job)
+            return work(cancellable(self.denoiser(), job), job)
         finally:
             with self._lock:
                 if self._latest.get(job.key) is job:

@@ -64,8 +64,11 @@ def builtin_weights_installed() -> bool:
     return (BUILTIN_DIR / WEIGHTS_FILE).is_file()
 
 
-def load_denoiser(spec: str = "builtin", device: str = "auto") -> Denoiser:
-    """Build a denoiser from `builtin`, a checkpoint directory, or (later) a URL."""
+def load_denoiser(spec: str = "builtin", device: str = "auto", remote_model: str = ""):
+    """Build a backend from `builtin`, a checkpoint directory, or the base URL of an OpenAI-style FIM API."""
+    if spec.startswith(("http://", "https://")):
+        from .remote import RemoteFiller
+        return RemoteFiller(spec, remote_model)
     dev = resolve_device(device)
     if spec == "builtin":
         if not builtin_weights_installed():
@@ -73,8 +76,6 @@ def load_denoiser(spec: str = "builtin", device: str = "auto") -> Denoiser:
                              "pass --model DIR with a checkpoint made by `diffusion-lsp train`")
         model, tok, meta = load_checkpoint(BUILTIN_DIR, dev)
         return BuiltinDenoiser(model, tok, "builtin", meta)
-    if spec.startswith(("http://", "https://")):
-        raise ModelError(f"remote backends are not supported yet: {spec}")
     path = Path(spec).expanduser()
     if not path.is_dir():
         raise ModelError(f"model spec {spec!r} is neither 'builtin' nor an existing directory")

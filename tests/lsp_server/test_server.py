@@ -201,3 +201,18 @@ async def test_settings_change_takes_effect_and_bad_values_warn(client: Language
     actions = await client.text_document_code_action_async(types.CodeActionParams(
         types.TextDocumentIdentifier("file:///tmp/h.py"), types.Range(types.Position(0, 0), types.Position(0, 0)), types.CodeActionContext([])))
     assert any(a.title.startswith("Fill holes") for a in actions), "the new hole marker is used"
+
+
+@pytest.mark.asyncio
+async def test_a_dead_remote_backend_is_reported_and_the_server_keeps_serving(client: LanguageClient):
+    from tests.lsp_server.conftest import CHECKPOINT
+    from tests.lsp_server.test_remote import _free_port
+    open_doc(client, URI, PY)
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        {"diffusion": {"model": f"http://127.0.0.1:{_free_port()}/v1"}}))
+    result = await client.text_document_inline_completion_async(inline_params(URI, types.Position(6, 4)))
+    assert not result or not result.items
+    assert any("cannot reach remote model" in m.message for m in client.messages)
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams({"diffusion": {"model": str(CHECKPOINT)}}))
+    result = await client.text_document_inline_completion_async(inline_params(URI, types.Position(6, len("    total = add("))))
+    assert result.items, "back to the local model"
