@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -83,5 +84,13 @@ def load_denoiser(spec: str = "builtin", device: str = "auto", remote_model: str
         model, tok, meta = load_checkpoint(path, dev)
         return BuiltinDenoiser(model, tok, str(path), meta)
     if (path / "config.json").is_file():
-        raise ModelError(f"{path} looks like a Hugging Face checkpoint; loading those is not supported yet")
+        try:
+            config = json.loads((path / "config.json").read_text())
+        except ValueError:
+            raise ModelError(f"{path / 'config.json'} is not valid JSON") from None
+        from .hf_dream import DreamDenoiser, is_dream_config
+        if is_dream_config(config):
+            return DreamDenoiser(path, dev)
+        raise ModelError(f"{path}: unsupported architecture {config.get('architectures') or config.get('model_type')} "
+                         "(supported: diffusion-lsp checkpoints and the Dream family)")
     raise ModelError(f"{path} holds no {WEIGHTS_FILE}")

@@ -216,3 +216,14 @@ async def test_a_dead_remote_backend_is_reported_and_the_server_keeps_serving(cl
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams({"diffusion": {"model": str(CHECKPOINT)}}))
     result = await client.text_document_inline_completion_async(inline_params(URI, types.Position(6, len("    total = add("))))
     assert result.items, "back to the local model"
+
+
+@pytest.mark.asyncio
+async def test_a_dream_checkpoint_serves_ghost_text(client: LanguageClient, tmp_path):
+    from tests.model.test_hf_dream import write_tiny_dream
+    dream = write_tiny_dream(tmp_path)
+    open_doc(client, URI, PY)
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams({"diffusion": {"model": str(dream)}}))
+    result = await client.text_document_inline_completion_async(inline_params(URI, types.Position(6, len("    total = add("))))
+    assert result.items
+    assert any(str(dream) in m.message and "loaded" in m.message for m in client.log_messages)

@@ -1,0 +1,107 @@
+"""Dream-family checkpoints (Dream-v0, DiffuCoder, Dream-Coder) loaded into transformers' own Qwen2 modules.
+
+Followed: Dream's configuration_dream.py (Qwen2 fields plus mask_token_id 151666, pad_token_id 151643) and
+modeling_dream.py (DreamModel = `model.{embed_tokens,layers,norm}` + `lm_head`, the Qwen2 weight names). Dream
+attends bidirectionally and position i predicts token i+1, so the logits are un-shifted here (as Fast-dLLM's
+copy does: logits = cat([logits[:, :1], logits[:, :-1]], 1)). No remote code is run; weights come from safetensors.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file
+from tokenizers import Tokenizer
+
+from .errors import ModelError
+
+
+def is_dream_config(config: dict) -> bool:
+    return config.get("model_type") in ("Dream", "dream") or "DreamModel" in (config.get("architectures") or [])
+
+
+class HFTokenizer:
+    """Text <-> ids with a checkpoint's own tokenizer.json (no special tokens added)."""
+
+    def __init__(self, path: Path):
+        try:
+            self._tok = Tokenizer.from_file(str(path))
+        except Exception as exc:
+            raise ModelError(f"cannot read {path}: {str(exc).splitlines()[0]}") from None
+
+    @property
+    def vocab_size(self) -> int:
+        return self._tok.get_vocab_size()
+
+    def token_id(self, token: str) -> int | None:
+        return self._tok.token_to_id(token)
+
+    def encode(self, text: str) -> list[int]:
+        return self._tok.encode(text, add_special_tokens=False).ids
+
+    def decode(self, ids) -> str:
+        return self._tok.decode(list(ids), skip_special_tokens=False)
+
+    def token_text(self, token_id: int) -> str:
+        return self.decode([token_id])
+
+
+def weight_files(directory: Path) -> list[Path]:
+    """The safetensors files of a checkpoint (one file, or the shards its index names); a missing one is an error."""
+    index = directory / "model.safetensors.index.json"
+    if index.is_file():
+        names = sorted(set(json.loads(index.read_text())["weight_map"].values()))
+        files = [directory / name for name in names]
+    else:
+        files = [directory / "model.safetensors"]
+    for f in files:
+        if not f.is_file():
+            raise ModelError(f"checkpoint {directory} is missing {f.name}")
+    return files
+
+
+class DreamDenoiser:
+    follows_instructions = False
+
+    def __init__(self, directory: Path, device: torch.device):
+        from transformers import Qwen2Config, Qwen2ForCausalLM
+
+        raw = json.loads((directory / "config.json").read_text())
+        fields = {k: raw[k] for k in ("vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads",
+                                      "num_key_value_heads", "max_position_embeddings", "rms_norm_eps", "rope_theta",
+                                      "tie_word_embeddings", "hidden_act") if k in raw}
+        config = Qwen2Config(**fields)
+        config.is_causal = False  # transformers builds a bidirectional mask for such configs
+        dtype = torch.bfloat16 if device.type == "cuda" else torch.float32
+        with torch.device(device):  # allocate straight on the target device: a 7B model never sits in RAM twice
+            model = Qwen2ForCausalLM._from_config(config, torch_dtype=dtype)
+        for layer in model.model.layers:
+            layer.self_attn.is_causal = False  # SDPA falls back to this flag when no mask is passed
+        state = {}
+        for f in weight_files(directory):
+            state.update(load_file(str(f), device=str(device)))
+        missing, unexpected = model.load_state_dict(state, strict=False)
+        missing = [k for k in missing if not (k == "lm_head.weight" and config.tie_word_embeddings)]
+        if missing or unexpected:
+            raise ModelError(f"checkpoint {directory} does not match the Dream layout: missing {missing[:3]}, unexpected {unexpected[:3]}")
+        self.model = model.eval()
+        tok_path = directory / "tokenizer.json"
+        if not tok_path.is_file():
+            raise ModelError(f"checkpoint {directory} is missing tokenizer.json")
+        self.tokenizer = HFTokenizer(tok_path)
+        self.mask_id = raw.get("mask_token_id", self.tokenizer.token_id("<|mask|>"))
+        if self.mask_id is None:
+            raise ModelError(f"checkpoint {directory} names no mask token (mask_token_id or <|mask|>)")
+        self.pad_id = raw.get("pad_token_id", 151643)
+        self.eos_id = raw.get("eos_token_id", self.pad_id)
+        self.vocab_size = config.vocab_size
+        self.max_len = int(raw.get("max_position_embeddings", 4096))
+        self.device = device
+        self.name = str(directory)
+
+    @torch.no_grad()
+    def logits(self, ids: torch.Tensor) -> torch.Tensor:
+        out = self.model(input_ids=ids.to(self.device)).logits.float()  # (B, L, V); position i predicts token i+1
+        return torch.cat([out[:, :1], out[:, :-1]], dim=1)  # un-shift: index i now predicts token i
