@@ -89,8 +89,11 @@ def load_denoiser(spec: str = "builtin", device: str = "auto", remote_model: str
         except ValueError:
             raise ModelError(f"{path / 'config.json'} is not valid JSON") from None
         from .hf_dream import DreamDenoiser, is_dream_config
+        from .hf_llada import LLaDADenoiser, is_llada_config
         if is_dream_config(config):
             return DreamDenoiser(path, dev)
+        if is_llada_config(config):
+            return LLaDADenoiser(path, dev)
         raise ModelError(f"{path}: unsupported architecture {config.get('architectures') or config.get('model_type')} "
-                         "(supported: diffusion-lsp checkpoints and the Dream family)")
+                         "(supported: diffusion-lsp checkpoints, the Dream family, LLaDA)")
     raise ModelError(f"{path} holds no {WEIGHTS_FILE}")

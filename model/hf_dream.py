@@ -12,54 +12,13 @@ import json
 from pathlib import Path
 
 import torch
-from safetensors.torch import load_file
-from tokenizers import Tokenizer
 
 from .errors import ModelError
+from .hf_checkpoint import HFTokenizer, bidirectional, read_weights
 
 
 def is_dream_config(config: dict) -> bool:
     return config.get("model_type") in ("Dream", "dream") or "DreamModel" in (config.get("architectures") or [])
-
-
-class HFTokenizer:
-    """Text <-> ids with a checkpoint's own tokenizer.json (no special tokens added)."""
-
-    def __init__(self, path: Path):
-        try:
-            self._tok = Tokenizer.from_file(str(path))
-        except Exception as exc:
-            raise ModelError(f"cannot read {path}: {str(exc).splitlines()[0]}") from None
-
-    @property
-    def vocab_size(self) -> int:
-        return self._tok.get_vocab_size()
-
-    def token_id(self, token: str) -> int | None:
-        return self._tok.token_to_id(token)
-
-    def encode(self, text: str) -> list[int]:
-        return self._tok.encode(text, add_special_tokens=False).ids
-
-    def decode(self, ids) -> str:
-        return self._tok.decode(list(ids), skip_special_tokens=False)
-
-    def token_text(self, token_id: int) -> str:
-        return self.decode([token_id])
-
-
-def weight_files(directory: Path) -> list[Path]:
-    """The safetensors files of a checkpoint (one file, or the shards its index names); a missing one is an error."""
-    index = directory / "model.safetensors.index.json"
-    if index.is_file():
-        names = sorted(set(json.loads(index.read_text())["weight_map"].values()))
-        files = [directory / name for name in names]
-    else:
-        files = [directory / "model.safetensors"]
-    for f in files:
-        if not f.is_file():
-            raise ModelError(f"checkpoint {directory} is missing {f.name}")
-    return files
 
 
 class DreamDenoiser:
@@ -77,12 +36,8 @@ class DreamDenoiser:
         dtype = torch.bfloat16 if device.type == "cuda" else torch.float32
         with torch.device(device):  # allocate straight on the target device: a 7B model never sits in RAM twice
             model = Qwen2ForCausalLM._from_config(config, torch_dtype=dtype)
-        for layer in model.model.layers:
-            layer.self_attn.is_causal = False  # SDPA falls back to this flag when no mask is passed
-        state = {}
-        for f in weight_files(directory):
-            state.update(load_file(str(f), device=str(device)))
-        missing, unexpected = model.load_state_dict(state, strict=False)
+        bidirectional(model)
+        missing, unexpected = model.load_state_dict(read_weights(directory, device), strict=False)
         missing = [k for k in missing if not (k == "lm_head.weight" and config.tie_word_embeddings)]
         if missing or unexpected:
             raise ModelError(f"checkpoint {directory} does not match the Dream layout: missing {missing[:3]}, unexpected {unexpected[:3]}")

@@ -1,0 +1,69 @@
+"""Shared pieces of the Hugging Face checkpoint loaders: tokenizer.json, safetensors shards, full attention."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file
+from tokenizers import Tokenizer
+
+from .errors import ModelError
+
+
+class HFTokenizer:
+    """Text <-> ids with a checkpoint's own tokenizer.json (no special tokens added)."""
+
+    def __init__(self, path: Path):
+        try:
+            self._tok = Tokenizer.from_file(str(path))
+        except Exception as exc:
+            raise ModelError(f"cannot read {path}: {str(exc).splitlines()[0]}") from None
+
+    @property
+    def vocab_size(self) -> int:
+        return self._tok.get_vocab_size()
+
+    def token_id(self, token: str) -> int | None:
+        return self._tok.token_to_id(token)
+
+    def encode(self, text: str) -> list[int]:
+        return self._tok.encode(text, add_special_tokens=False).ids
+
+    def decode(self, ids) -> str:
+        return self._tok.decode(list(ids), skip_special_tokens=False)
+
+    def token_text(self, token_id: int) -> str:
+        return self.decode([token_id])
+
+
+def weight_files(directory: Path) -> list[Path]:
+    """The safetensors files of a checkpoint (one file, or the shards its index names); a missing one is an error."""
+    index = directory / "model.safetensors.index.json"
+    if index.is_file():
+        names = sorted(set(json.loads(index.read_text())["weight_map"].values()))
+        files = [directory / name for name in names]
+    else:
+        files = [directory / "model.safetensors"]
+    for f in files:
+        if not f.is_file():
+            raise ModelError(f"checkpoint {directory} is missing {f.name}")
+    return files
+
+
+def read_weights(directory: Path, device: torch.device) -> dict[str, torch.Tensor]:
+    state = {}
+    for f in weight_files(directory):
+        try:
+            state.update(load_file(str(f), device=str(device)))
+        except Exception as exc:
+            raise ModelError(f"broken weights file {f}: {str(exc).splitlines()[0]}") from None
+    return state
+
+
+def bidirectional(model) -> None:
+    """Full attention in a transformers decoder: the mask builder and SDPA's fallback flag both say non-causal."""
+    model.config.is_causal = False
+    for layer in model.model.layers:
+        layer.self_attn.is_causal = False

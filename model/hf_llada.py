@@ -1,0 +1,86 @@
+"""LLaDA-8B (base/instruct) checkpoints mapped onto transformers' own Llama modules, run with full attention.
+
+Followed: LLaDA's modeling_llada.py (LLaDAModelLM.model = LLaDAModel; `transformer.wte`, `transformer.blocks.N`
+with attn_norm, q_proj/k_proj/v_proj, attn_out, ff_norm, ff_proj (gate, SiLU), up_proj, ff_out (down);
+`transformer.ln_f`; `transformer.ff_out` unless weight_tying) and its OLMo-style config (d_model, n_heads,
+n_kv_heads, n_layers, mlp_hidden_size, rope_theta, rms_norm_eps). LLaDA predicts position i at index i (no
+shift); its mask id is 126336. No remote code is run.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import torch
+
+from .errors import ModelError
+from .hf_checkpoint import HFTokenizer, bidirectional, read_weights
+
+LLADA_MASK_ID = 126336
+_BLOCK_NAMES = {
+    "attn_norm": "input_layernorm", "ff_norm": "post_attention_layernorm",
+    "q_proj": "self_attn.q_proj", "k_proj": "self_attn.k_proj", "v_proj": "self_attn.v_proj", "attn_out": "self_attn.o_proj",
+    "ff_proj": "mlp.gate_proj", "up_proj": "mlp.up_proj", "ff_out": "mlp.down_proj",
+}
+
+
+def is_llada_config(config: dict) -> bool:
+    return config.get("model_type") in ("llada", "LLaDA") or "LLaDAModelLM" in (config.get("architectures") or [])
+
+
+def llama_name(name: str) -> str | None:
+    """transformers' Llama name of a LLaDA weight, or None for a name LLaDA does not use."""
+    name = name.removeprefix("model.").removeprefix("transformer.")
+    m = re.fullmatch(r"blocks\.(\d+)\.(\w+)\.(weight|bias)", name)
+    if m and m.group(2) in _BLOCK_NAMES:
+        return f"model.layers.{m.group(1)}.{_BLOCK_NAMES[m.group(2)]}.{m.group(3)}"
+    return {"wte.weight": "model.embed_tokens.weight", "ln_f.weight": "model.norm.weight", "ff_out.weight": "lm_head.weight"}.get(name)
+
+
+class LLaDADenoiser:
+    follows_instructions = False
+
+    def __init__(self, directory: Path, device: torch.device):
+        from transformers import LlamaConfig, LlamaForCausalLM
+
+        raw = json.loads((directory / "config.json").read_text())
+        try:
+            config = LlamaConfig(
+                vocab_size=raw.get("embedding_size") or raw["vocab_size"], hidden_size=raw["d_model"],
+                intermediate_size=raw.get("mlp_hidden_size") or raw["mlp_ratio"] * raw["d_model"],
+                num_hidden_layers=raw["n_layers"], num_attention_heads=raw["n_heads"],
+                num_key_value_heads=raw.get("n_kv_heads") or raw["n_heads"], max_position_embeddings=raw.get("max_sequence_length", 4096),
+                rms_norm_eps=raw.get("rms_norm_eps", 1e-5), rope_theta=raw.get("rope_theta", 10000.0),
+                tie_word_embeddings=bool(raw.get("weight_tying", False)), hidden_act="silu",
+                attention_bias=bool(raw.get("include_bias") or raw.get("include_qkv_bias")))
+        except KeyError as exc:
+            raise ModelError(f"{directory / 'config.json'} lacks the LLaDA field {exc}") from None
+        dtype = torch.bfloat16 if device.type == "cuda" else torch.float32
+        with torch.device(device):
+            model = LlamaForCausalLM._from_config(config, torch_dtype=dtype)
+        bidirectional(model)
+        state, unknown = {}, []
+        for name, tensor in read_weights(directory, device).items():
+            target = llama_name(name)
+            (unknown.append(name) if target is None else state.__setitem__(target, tensor))
+        missing, unexpected = model.load_state_dict(state, strict=False)
+        missing = [k for k in missing if not (k == "lm_head.weight" and config.tie_word_embeddings)]
+        if missing or unexpected or unknown:
+            raise ModelError(f"checkpoint {directory} does not match the LLaDA layout: missing {missing[:3]}, "
+                             f"unknown {(unknown + list(unexpected))[:3]}")
+        self.model = model.eval()
+        tok_path = directory / "tokenizer.json"
+        if not tok_path.is_file():
+            raise ModelError(f"checkpoint {directory} is missing tokenizer.json")
+        self.tokenizer = HFTokenizer(tok_path)
+        self.mask_id = raw.get("mask_token_id", LLADA_MASK_ID)
+        self.eos_id = raw.get("eos_token_id", 126081)
+        self.pad_id = raw.get("pad_token_id", self.eos_id)
+        self.vocab_size, self.max_len = config.vocab_size, config.max_position_embeddings
+        self.device, self.name = device, str(directory)
+
+    @torch.no_grad()
+    def logits(self, ids: torch.Tensor) -> torch.Tensor:
+        return self.model(input_ids=ids.to(self.device)).logits.float()  # (B, L, V); no shift in LLaDA
