@@ -10,6 +10,24 @@ from model.denoiser import load_denoiser
 from model.errors import ModelError
 
 
+def _memory_line(args) -> None:
+    """Memory a Hugging Face checkpoint needs against what the device has free."""
+    from pathlib import Path
+
+    from model.denoiser import resolve_device
+    from model.hf_checkpoint import available_bytes, weights_bytes
+    path = Path(args.model)
+    if not (path / "config.json").is_file():
+        return
+    try:
+        device = resolve_device(args.device)
+        needed = weights_bytes(path, 2 if device.type == "cuda" else 4) * 1.2
+        print(f"memory     needs about {needed / 2**30:.1f} GiB on {device.type}, "
+              f"{available_bytes(device) / 2**30:.1f} GiB free")
+    except (ModelError, OSError, ValueError) as exc:
+        print(f"memory     cannot tell: {exc}")
+
+
 def doctor_command(args) -> int:
     ok = True
     print(f"torch      {torch.__version__}")
@@ -18,6 +36,7 @@ def doctor_command(args) -> int:
         print(f"cuda       {torch.cuda.get_device_name(0)} ({free / 2**30:.1f} of {total / 2**30:.1f} GiB free)")
     else:
         print("cuda       not available (the CPU will run the model)")
+    _memory_line(args)
     try:
         denoiser = load_denoiser(args.model, args.device)
         params = sum(p.numel() for p in denoiser.model.parameters()) if hasattr(denoiser, "model") else None

@@ -67,3 +67,36 @@ def bidirectional(model) -> None:
     model.config.is_causal = False
     for layer in model.model.layers:
         layer.self_attn.is_causal = False
+
+
+def weights_bytes(directory: Path, dtype_bytes: int) -> int:
+    """Memory the checkpoint's weights need at `dtype_bytes` per parameter, read from the safetensors headers only."""
+    total = 0
+    for f in weight_files(directory):
+        with open(f, "rb") as handle:
+            header = json.loads(handle.read(int.from_bytes(handle.read(8), "little")))
+        for name, info in header.items():
+            if name != "__metadata__":
+                count = 1
+                for dim in info["shape"]:
+                    count *= dim
+                total += count * dtype_bytes
+    return total
+
+
+def available_bytes(device: torch.device) -> int:
+    if device.type == "cuda":
+        return torch.cuda.mem_get_info(device)[0]
+    with open("/proc/meminfo") as f:
+        info = dict(line.split(":", 1) for line in f)
+    return int(info["MemAvailable"].split()[0]) * 1024
+
+
+def check_fits(directory: Path, device: torch.device) -> tuple[int, int]:
+    """(needed, available) bytes; raises ModelError when the weights (plus 20% for activations) cannot fit."""
+    needed = int(weights_bytes(directory, 2 if device.type == "cuda" else 4) * 1.2)
+    available = available_bytes(device)
+    if needed > available:
+        raise ModelError(f"{directory.name} needs about {needed / 2**30:.1f} GiB on {device.type} "
+                         f"({'bf16' if device.type == 'cuda' else 'fp32'}) but only {available / 2**30:.1f} GiB is free")
+    return needed, available

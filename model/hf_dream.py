@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 
 from .errors import ModelError
-from .hf_checkpoint import HFTokenizer, bidirectional, read_weights
+from .hf_checkpoint import HFTokenizer, bidirectional, check_fits, read_weights
 
 
 def is_dream_config(config: dict) -> bool:
@@ -33,6 +33,7 @@ class DreamDenoiser:
                                       "tie_word_embeddings", "hidden_act") if k in raw}
         config = Qwen2Config(**fields)
         config.is_causal = False  # transformers builds a bidirectional mask for such configs
+        check_fits(directory, device)  # refuse before allocating anything
         dtype = torch.bfloat16 if device.type == "cuda" else torch.float32
         with torch.device(device):  # allocate straight on the target device: a 7B model never sits in RAM twice
             model = Qwen2ForCausalLM._from_config(config, torch_dtype=dtype)

@@ -16,7 +16,7 @@ from pathlib import Path
 import torch
 
 from .errors import ModelError
-from .hf_checkpoint import HFTokenizer, bidirectional, read_weights
+from .hf_checkpoint import HFTokenizer, bidirectional, check_fits, read_weights
 
 LLADA_MASK_ID = 126336
 _BLOCK_NAMES = {
@@ -57,6 +57,7 @@ class LLaDADenoiser:
                 attention_bias=bool(raw.get("include_bias") or raw.get("include_qkv_bias")))
         except KeyError as exc:
             raise ModelError(f"{directory / 'config.json'} lacks the LLaDA field {exc}") from None
+        check_fits(directory, device)  # refuse before allocating anything
         dtype = torch.bfloat16 if device.type == "cuda" else torch.float32
         with torch.device(device):
             model = LlamaForCausalLM._from_config(config, torch_dtype=dtype)

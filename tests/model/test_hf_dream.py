@@ -83,3 +83,15 @@ def test_cli_fills_with_a_dream_checkpoint(dream_dir, tmp_path):
     assert run.returncode == 0, run.stderr
     out = json.loads(run.stdout)
     assert out["text"].startswith("def f(x):\n") and out["text"].endswith("\n    return y\n") and out["nfe"] >= 1
+
+
+def test_memory_is_checked_before_loading(dream_dir, monkeypatch):
+    import model.hf_checkpoint as hf
+    from model.hf_checkpoint import weights_bytes
+    assert weights_bytes(dream_dir, 4) == 4 * sum(p.numel() for p in load_denoiser(str(dream_dir), "cpu").model.state_dict().values())
+    monkeypatch.setattr(hf, "available_bytes", lambda device: 1000)
+    with pytest.raises(ModelError, match="needs about .* GiB on cpu .* but only"):
+        load_denoiser(str(dream_dir), "cpu")
+    run = subprocess.run([sys.executable, "-m", "lsp_server", "doctor", "--model", str(dream_dir), "--device", "cpu"],
+                         capture_output=True, text=True, timeout=120)
+    assert "memory     needs about" in run.stdout and "GiB free" in run.stdout
