@@ -114,3 +114,24 @@ def build_canvas(doc: Document, spans: list[Span], hole_ids: list[list[int]], to
     ids += tok.encode(doc.text[spans[-1].end:suffix_end])
     return Canvas(ids, holes, prefix_start, suffix_end)
 
+
+
+INSTRUCTION_CONTEXT_CHARS = 3000
+
+
+def instruction_canvas(denoiser, doc: Document, spans: list[Span], hole: list[int], instruction: str, window: int) -> Canvas:
+    """Chat canvas of an instruct model: the instruction and the code in the user turn; in the assistant turn the
+    same code with the selection as masks, so everything outside the selection stays fixed."""
+    span = spans[0]
+    before = doc.text[max(0, span.start - INSTRUCTION_CONTEXT_CHARS):span.start]
+    after = doc.text[span.end:span.end + INSTRUCTION_CONTEXT_CHARS // 3]
+    fence = "```" + doc.language.name
+    user = (f"{instruction}\n\nRewrite only the code between <selection> and </selection>; keep the rest as it is.\n\n"
+            f"{fence}\n{before}<selection>{doc.text[span.start:span.end]}</selection>{after}\n```")
+    tok = denoiser.tokenizer
+    ids = tok.encode(denoiser.chat.prompt(user)) + tok.encode(f"{fence}\n{before}")
+    lo = len(ids)
+    ids += hole + tok.encode(f"{after}\n```")
+    if len(ids) > window:
+        raise InfillError(f"the instruction, the code and the selection need {len(ids)} tokens; the model's window is {window}")
+    return Canvas(ids, [(lo, lo + len(hole))], max(0, span.start - INSTRUCTION_CONTEXT_CHARS), span.end + len(after))

@@ -9,7 +9,7 @@ import torch
 
 from model.sampler import Trace, refine, sample
 
-from .context import build_canvas
+from .context import build_canvas, instruction_canvas
 from .document import Document
 from .errors import InfillError
 from .postprocess import clean_fill, drop_repeated_rest_of_line
@@ -147,6 +147,8 @@ def run_infill(denoiser, doc: Document, spans: list[Span], options: InfillOption
     if options.mode not in ("fill", "refine", "instruct"):
         raise ValueError(options.mode)
     spans = _check_spans(doc, spans)
+    if options.mode == "instruct" and len(spans) != 1:
+        raise InfillError("an instruction rewrites one selection at a time")
     if not hasattr(denoiser, "logits"):  # a text-level backend (remote FIM endpoint)
         from .remote_fill import run_remote_infill
         return run_remote_infill(denoiser, doc, spans, options, [span.budget or min(MIN_BUDGET.get(span.kind, 32) * 2,
@@ -158,7 +160,10 @@ def run_infill(denoiser, doc: Document, spans: list[Span], options: InfillOption
     else:
         hole_ids = [[denoiser.mask_id] * resolve_budget(s, doc, tok, options) for s in spans]
     window = min(denoiser.max_len, options.context_tokens or denoiser.max_len)
-    canvas = build_canvas(doc, spans, hole_ids, tok, window)
+    if options.mode == "instruct":
+        canvas = instruction_canvas(denoiser, doc, spans, hole_ids[0], options.instruction or "", window)
+    else:
+        canvas = build_canvas(doc, spans, hole_ids, tok, window)
     ids = torch.tensor([canvas.ids], device=denoiser.device)  # (1, L)
     in_holes = torch.zeros_like(ids, dtype=torch.bool)
     for lo, hi in canvas.holes:

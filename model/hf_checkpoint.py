@@ -100,3 +100,25 @@ def check_fits(directory: Path, device: torch.device) -> tuple[int, int]:
         raise ModelError(f"{directory.name} needs about {needed / 2**30:.1f} GiB on {device.type} "
                          f"({'bf16' if device.type == 'cuda' else 'fp32'}) but only {available / 2**30:.1f} GiB is free")
     return needed, available
+
+
+class ChatTemplate:
+    """A checkpoint's own chat template (tokenizer_config.json), rendered by transformers without remote code."""
+
+    def __init__(self, directory: Path):
+        from transformers import PreTrainedTokenizerFast
+
+        config = json.loads((directory / "tokenizer_config.json").read_text())
+        self._tok = PreTrainedTokenizerFast(tokenizer_file=str(directory / "tokenizer.json"), chat_template=config["chat_template"])
+
+    def prompt(self, user_message: str) -> str:
+        """The text up to where the assistant's answer starts."""
+        return self._tok.apply_chat_template([{"role": "user", "content": user_message}], tokenize=False, add_generation_prompt=True)
+
+
+def chat_template(directory: Path) -> ChatTemplate | None:
+    path = directory / "tokenizer_config.json"
+    try:
+        return ChatTemplate(directory) if path.is_file() and json.loads(path.read_text()).get("chat_template") else None
+    except (ValueError, KeyError):
+        return None

@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 
 from .errors import ModelError
-from .hf_checkpoint import HFTokenizer, bidirectional, check_fits, read_weights
+from .hf_checkpoint import HFTokenizer, bidirectional, chat_template, check_fits, read_weights
 
 
 def is_dream_config(config: dict) -> bool:
@@ -47,6 +47,8 @@ class DreamDenoiser:
         if not tok_path.is_file():
             raise ModelError(f"checkpoint {directory} is missing tokenizer.json")
         self.tokenizer = HFTokenizer(tok_path)
+        self.chat = chat_template(directory)  # instruct variants ship one: they follow instructions
+        self.follows_instructions = self.chat is not None
         self.mask_id = raw.get("mask_token_id", self.tokenizer.token_id("<|mask|>"))
         if self.mask_id is None:
             raise ModelError(f"checkpoint {directory} names no mask token (mask_token_id or <|mask|>)")

@@ -16,7 +16,7 @@ from pathlib import Path
 import torch
 
 from .errors import ModelError
-from .hf_checkpoint import HFTokenizer, bidirectional, check_fits, read_weights
+from .hf_checkpoint import HFTokenizer, bidirectional, chat_template, check_fits, read_weights
 
 LLADA_MASK_ID = 126336
 _BLOCK_NAMES = {
@@ -76,6 +76,8 @@ class LLaDADenoiser:
         if not tok_path.is_file():
             raise ModelError(f"checkpoint {directory} is missing tokenizer.json")
         self.tokenizer = HFTokenizer(tok_path)
+        self.chat = chat_template(directory)  # instruct variants ship one: they follow instructions
+        self.follows_instructions = self.chat is not None
         self.mask_id = raw.get("mask_token_id", LLADA_MASK_ID)
         self.eos_id = raw.get("eos_token_id", 126081)
         self.pad_id = raw.get("pad_token_id", self.eos_id)

@@ -14,6 +14,9 @@ class RecordingDenoiser:
         for name in ("name", "tokenizer", "mask_id", "pad_id", "eos_id", "vocab_size", "max_len", "device", "follows_instructions"):
             setattr(self, name, getattr(inner, name))
 
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
     def logits(self, ids):
         self.calls.append(ids.clone())
         return self.inner.logits(ids)

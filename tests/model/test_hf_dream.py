@@ -95,3 +95,37 @@ def test_memory_is_checked_before_loading(dream_dir, monkeypatch):
     run = subprocess.run([sys.executable, "-m", "lsp_server", "doctor", "--model", str(dream_dir), "--device", "cpu"],
                          capture_output=True, text=True, timeout=120)
     assert "memory     needs about" in run.stdout and "GiB free" in run.stdout
+
+
+CHAT_TEMPLATE = ("{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
+                 "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}")
+
+
+def test_instruct_checkpoint_rewrites_a_selection_inside_the_assistant_turn(dream_dir, tmp_path):
+    import shutil
+
+    from infill.document import Document
+    from infill.engine import run_infill
+    from infill.languages import language_for_id
+    from infill.task import InfillOptions, Span
+    from model.sampler import SamplerOptions
+    from tests.helpers import RecordingDenoiser
+
+    instruct = tmp_path / "instruct"
+    shutil.copytree(dream_dir, instruct)
+    (instruct / "tokenizer_config.json").write_text(json.dumps({"chat_template": CHAT_TEMPLATE}))
+    d = load_denoiser(str(instruct), "cpu")
+    assert d.follows_instructions and not load_denoiser(str(dream_dir), "cpu").follows_instructions
+    doc = Document("def f(x):\n    y = x\n    return y\n", language_for_id("python"))
+    rec = RecordingDenoiser(d)
+    result = run_infill(rec, doc, [Span(14, 19)], InfillOptions(sampler=SamplerOptions(steps=3), mode="instruct",
+                                                                instruction="double it", max_fill_tokens=6, syntax_rounds=0))
+    seen = d.tokenizer.decode(rec.calls[0][0].tolist())
+    assert "double it" in seen and "<|im_start|>assistant" in seen and "<selection>y = x</selection>" in seen
+    assert result.text.startswith("def f(x):\n    ") and result.text.endswith("\n    return y\n")
+    (tmp_path / "a.py").write_text(doc.text)
+    run = subprocess.run([sys.executable, "-m", "lsp_server", "infill", str(tmp_path / "a.py"), "--lines", "2-2", "--json",
+                          "--instruction", "double it", "--model", str(instruct), "--steps", "3", "--max-tokens", "6"],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["text"].endswith("\n    return y\n")
