@@ -137,10 +137,20 @@ def remask_errors(draft: Draft, holes, tok, skip: set[int]) -> torch.Tensor:
     return remask
 
 
-def run_infill(denoiser, doc: Document, spans: list[Span], options: InfillOptions | None = None) -> InfillResult:
-    """Fill `spans` of `doc`; every character outside them is kept as it is."""
-    options = options or InfillOptions()
-    started = time.perf_counter()
+@dataclass
+class Prepared:
+    """A request turned into a canvas, ready for the sampler."""
+
+    doc: Document
+    spans: list[Span]
+    options: InfillOptions
+    canvas: object
+    ids: torch.Tensor        # (1, L)
+    in_holes: torch.Tensor   # (1, L)
+    started: float
+
+
+def _checked(denoiser, doc: Document, spans: list[Span], options: InfillOptions) -> list[Span]:
     if options.mode == "instruct" and not getattr(denoiser, "follows_instructions", False):
         raise InfillError(f"the model {denoiser.name!r} can fill and polish code but cannot follow instructions; "
                           "configure an instruct-capable backend")
@@ -149,12 +159,13 @@ def run_infill(denoiser, doc: Document, spans: list[Span], options: InfillOption
     spans = _check_spans(doc, spans)
     if options.mode == "instruct" and len(spans) != 1:
         raise InfillError("an instruction rewrites one selection at a time")
-    if not hasattr(denoiser, "logits"):  # a text-level backend (remote FIM endpoint)
-        from .remote_fill import run_remote_infill
-        return run_remote_infill(denoiser, doc, spans, options, [span.budget or min(MIN_BUDGET.get(span.kind, 32) * 2,
-                                                                                    options.max_fill_tokens) for span in spans])
+    return spans
+
+
+def prepare_infill(denoiser, doc: Document, spans: list[Span], options: InfillOptions) -> Prepared:
+    started = time.perf_counter()
+    spans = _checked(denoiser, doc, spans, options)
     tok = denoiser.tokenizer
-    skip = {denoiser.pad_id, denoiser.eos_id, denoiser.mask_id}
     if options.mode == "refine":
         hole_ids = [tok.encode(doc.text[s.start:s.end]) or [denoiser.pad_id] for s in spans]
     else:
@@ -168,30 +179,75 @@ def run_infill(denoiser, doc: Document, spans: list[Span], options: InfillOption
     in_holes = torch.zeros_like(ids, dtype=torch.bool)
     for lo, hi in canvas.holes:
         in_holes[0, lo:hi] = True
-    trace = Trace()
-    if options.mode == "refine":
-        ids, step_trace = refine(denoiser, ids, in_holes, options.sampler)
+    return Prepared(doc, spans, options, canvas, ids, in_holes, started)
+
+
+def finish_infill(denoiser, p: Prepared, ids: torch.Tensor, trace: Trace) -> InfillResult:
+    """After the first denoising pass: self-correction, drafts, syntax-guided remasking, the result."""
+    tok, options, holes = denoiser.tokenizer, p.options, p.canvas.holes
+    skip = {denoiser.pad_id, denoiser.eos_id, denoiser.mask_id}
+    if options.mode != "refine" and options.revise_rounds:
+        own = p.in_holes & ~torch.isin(ids, torch.tensor(sorted(skip), device=ids.device))
+        ids, step_trace = refine(denoiser, ids, own, replace(options.sampler, refine_rounds=options.revise_rounds))
         trace.merge(step_trace)
-    else:
-        ids, step_trace = sample(denoiser, ids, in_holes, options.sampler)
-        trace.merge(step_trace)
-        if options.revise_rounds:
-            own = in_holes & ~torch.isin(ids, torch.tensor(sorted(skip), device=ids.device))
-            ids, step_trace = refine(denoiser, ids, own, replace(options.sampler, refine_rounds=options.revise_rounds))
-            trace.merge(step_trace)
-    best = _draft(doc, spans, ids, canvas.holes, tok, skip)
+    best = _draft(p.doc, p.spans, ids, holes, tok, skip)
     rounds = 0
     while best.error_count and rounds < options.syntax_rounds:
-        remask = remask_errors(best, canvas.holes, tok, skip)
+        remask = remask_errors(best, holes, tok, skip)
         if not remask.any():
             break
         rounds += 1
         new_ids, round_trace = sample(denoiser, best.ids, remask, options.sampler)
         round_trace.remasked = int(remask.sum())
         trace.merge(round_trace)
-        candidate = _draft(doc, spans, new_ids, canvas.holes, tok, skip)
+        candidate = _draft(p.doc, p.spans, new_ids, holes, tok, skip)
         if candidate.error_count <= best.error_count:
             best = candidate
-    generated = sum(1 for lo, hi in canvas.holes for t in best.ids[0, lo:hi].tolist() if t not in skip)
+    generated = sum(1 for lo, hi in holes for t in best.ids[0, lo:hi].tolist() if t not in skip)
     return InfillResult(best.text, best.fills, trace, generated, best.error_count, rounds, denoiser.name,
-                        time.perf_counter() - started)
+                        time.perf_counter() - p.started)
+
+
+def run_infill(denoiser, doc: Document, spans: list[Span], options: InfillOptions | None = None) -> InfillResult:
+    """Fill `spans` of `doc`; every character outside them is kept as it is."""
+    options = options or InfillOptions()
+    if not hasattr(denoiser, "logits"):  # a text-level backend (remote FIM endpoint)
+        from .remote_fill import run_remote_infill
+        spans = _checked(denoiser, doc, spans, options)
+        return run_remote_infill(denoiser, doc, spans, options, [span.budget or min(MIN_BUDGET.get(span.kind, 32) * 2,
+                                                                                    options.max_fill_tokens) for span in spans])
+    p = prepare_infill(denoiser, doc, spans, options)
+    first_pass = refine if options.mode == "refine" else sample
+    ids, trace = first_pass(denoiser, p.ids, p.in_holes, options.sampler)
+    return finish_infill(denoiser, p, ids, trace)
+
+
+def run_infill_batch(denoiser, requests: list[tuple[Document, list[Span], InfillOptions]]) -> list[InfillResult | Exception]:
+    """Several fills with the same sampler options denoised together: rows padded to one length share each model call."""
+    prepared: list[Prepared | Exception] = []
+    for doc, spans, options in requests:
+        try:
+            prepared.append(prepare_infill(denoiser, doc, spans, options))
+        except (InfillError, ValueError) as exc:
+            prepared.append(exc)
+    rows = [p for p in prepared if isinstance(p, Prepared)]
+    if not rows:
+        return prepared
+    if len({repr(p.options.sampler) for p in rows}) > 1 or any(p.options.mode == "refine" for p in rows):
+        raise ValueError("a batch shares one sampler configuration and fill mode")
+    length = max(p.ids.shape[1] for p in rows)
+    ids = torch.full((len(rows), length), denoiser.pad_id, dtype=torch.long, device=rows[0].ids.device)  # (B, L)
+    masked = torch.zeros_like(ids, dtype=torch.bool)
+    attention = torch.zeros_like(ids)
+    for i, p in enumerate(rows):
+        n = p.ids.shape[1]
+        ids[i, :n], masked[i, :n], attention[i, :n] = p.ids[0], p.in_holes[0], 1
+    out, trace = sample(denoiser, ids, masked, rows[0].options.sampler, attention_mask=attention)
+    results = iter(finish_infill(denoiser, p, out[i:i + 1, :p.ids.shape[1]], _copy(trace))
+                   for i, p in enumerate(rows))
+    return [p if isinstance(p, Exception) else next(results) for p in prepared]
+
+
+def _copy(trace: Trace) -> Trace:
+    """Each row's own copy of the batch's trace (the rows shared those model calls)."""
+    return replace(trace, committed_per_step=list(trace.committed_per_step), confidences=list(trace.confidences))

@@ -85,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--steps", type=int, default=8)
+    p.add_argument("--batch-window-ms", type=float, default=20.0, help="requests arriving this close together share a batch")
     _add_model_args(p)
 
     p = sub.add_parser("doctor", help="check torch, devices, the model and the grammars")

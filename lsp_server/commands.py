@@ -27,7 +27,8 @@ def run(args) -> int:
         from .settings import Settings
         if not 0 <= args.port <= 65535:
             raise InfillError(f"bad port {args.port}")
-        serve_http(load_denoiser(args.model, args.device), Settings(steps=args.steps), args.host, args.port)
+        serve_http(load_denoiser(args.model, args.device), Settings(steps=args.steps), args.host, args.port,
+                   args.batch_window_ms / 1000)
         return 0
     if args.command == "doctor":
         from .doctor import doctor_command

@@ -1,19 +1,22 @@
 """`diffusion-lsp serve-http`: the OpenAI-style FIM endpoint, served from the machine that holds the model.
 
 POST /v1/completions {"prompt", "suffix", "max_tokens", "temperature", "language"} ->
-{"choices": [{"text": ...}]}; GET /v1/models lists the model. One model thread serves every request.
+{"choices": [{"text": ...}]}; GET /v1/models lists the model. One model thread serves every request:
+requests that arrive within `batch_window_s` of each other are denoised together, as one padded batch.
 """
 
 from __future__ import annotations
 
 import json
+import queue
 import threading
 import time
 import uuid
+from concurrent.futures import Future
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from infill.document import Document
-from infill.engine import run_infill
+from infill.engine import run_infill, run_infill_batch
 from infill.errors import InfillError
 from infill.languages import language_for_id
 from infill.task import Span
@@ -27,12 +30,15 @@ MAX_BODY_BYTES = 2_000_000
 class CompletionServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address, denoiser, settings: Settings):
+    def __init__(self, address, denoiser, settings: Settings, batch_window_s: float = 0.02, max_batch: int = 8):
         super().__init__(address, CompletionHandler)
         self.denoiser, self.settings = denoiser, settings
-        self.model_lock = threading.Lock()  # one request on the model at a time
+        self.batch_window_s, self.max_batch = batch_window_s, max_batch
+        self.pending: queue.Queue = queue.Queue()
+        threading.Thread(target=self._model_loop, name="diffusion-model", daemon=True).start()
 
-    def complete(self, body: dict) -> dict:
+    def request(self, body: dict):
+        """(document, spans, options) of a completion request; InfillError on a bad field."""
         prompt, suffix = body.get("prompt"), body.get("suffix", "")
         max_tokens, temperature = body.get("max_tokens", self.settings.max_tokens), body.get("temperature", 0.0)
         if not isinstance(prompt, str) or not isinstance(suffix, str):
@@ -45,12 +51,44 @@ class CompletionServer(ThreadingHTTPServer):
         options = self.settings.infill_options()
         options.sampler.temperature = float(temperature)
         options.max_fill_tokens = max_tokens
-        span = Span(len(prompt), len(prompt), kind="selection", budget=max_tokens)
-        with self.model_lock:
-            result = run_infill(self.denoiser, doc, [span], options)
+        return doc, [Span(len(prompt), len(prompt), kind="selection", budget=max_tokens)], options
+
+    def complete(self, body: dict) -> dict:
+        future: Future = Future()
+        self.pending.put((self.request(body), future))
+        result, batch_size = future.result()
         return {"id": f"cmpl-{uuid.uuid4().hex[:24]}", "object": "text_completion", "created": int(time.time()),
                 "model": self.denoiser.name, "choices": [{"index": 0, "text": result.fills[0].text, "finish_reason": "stop"}],
-                "usage": {"completion_tokens": result.tokens, "model_calls": result.trace.nfe}}
+                "usage": {"completion_tokens": result.tokens, "model_calls": result.trace.nfe, "batch_size": batch_size}}
+
+    def _model_loop(self) -> None:
+        while True:
+            batch = [self.pending.get()]
+            deadline = time.monotonic() + self.batch_window_s
+            while len(batch) < self.max_batch and (left := deadline - time.monotonic()) > 0:
+                try:
+                    batch.append(self.pending.get(timeout=left))
+                except queue.Empty:
+                    break
+            groups: dict[str, list] = {}
+            for item in batch:  # one sampler configuration per model batch
+                groups.setdefault(repr(item[0][2].sampler), []).append(item)
+            for items in groups.values():
+                self._run(items)
+
+    def _run(self, items) -> None:
+        try:
+            if hasattr(self.denoiser, "logits"):
+                outcomes = run_infill_batch(self.denoiser, [request for request, _ in items])
+            else:  # a text-level backend cannot batch
+                outcomes = [run_infill(self.denoiser, *request) for request, _ in items]
+        except Exception as exc:  # the whole batch failed: every waiting request hears why
+            outcomes = [exc] * len(items)
+        for (_, future), outcome in zip(items, outcomes):
+            if isinstance(outcome, Exception):
+                future.set_exception(outcome)
+            else:
+                future.set_result((outcome, len(items)))
 
 
 class CompletionHandler(BaseHTTPRequestHandler):
@@ -95,8 +133,8 @@ class CompletionHandler(BaseHTTPRequestHandler):
         pass
 
 
-def serve_http(denoiser, settings: Settings, host: str, port: int, ready=None) -> None:
-    server = CompletionServer((host, port), denoiser, settings)
+def serve_http(denoiser, settings: Settings, host: str, port: int, batch_window_s: float = 0.02, ready=None) -> None:
+    server = CompletionServer((host, port), denoiser, settings, batch_window_s)
     print(f"diffusion-lsp: serving {denoiser.name} on http://{host}:{server.server_address[1]}/v1", flush=True)
     if ready:
         ready(server)

@@ -29,7 +29,8 @@ class Denoiser(Protocol):
     device: torch.device
     follows_instructions: bool
 
-    def logits(self, ids: torch.Tensor) -> torch.Tensor:  # (B, L) -> (B, L, V)
+    def logits(self, ids: torch.Tensor, attention_mask: torch.Tensor | None = None) -> torch.Tensor:
+        """(B, L) -> (B, L, V); `attention_mask` (B, L) marks real tokens when rows are padded to one length."""
         ...
 
 
@@ -47,8 +48,9 @@ class BuiltinDenoiser:
         self.device = next(model.parameters()).device
 
     @torch.no_grad()
-    def logits(self, ids: torch.Tensor) -> torch.Tensor:
-        return self.model(ids.to(self.device)).float()  # (B, L, V)
+    def logits(self, ids: torch.Tensor, attention_mask: torch.Tensor | None = None) -> torch.Tensor:
+        mask = attention_mask.to(self.device) if attention_mask is not None else None
+        return self.model(ids.to(self.device), mask).float()  # (B, L, V)
 
 
 def resolve_device(device: str) -> torch.device:

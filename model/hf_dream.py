@@ -60,6 +60,7 @@ class DreamDenoiser:
         self.name = str(directory)
 
     @torch.no_grad()
-    def logits(self, ids: torch.Tensor) -> torch.Tensor:
-        out = self.model(input_ids=ids.to(self.device)).logits.float()  # (B, L, V); position i predicts token i+1
+    def logits(self, ids: torch.Tensor, attention_mask: torch.Tensor | None = None) -> torch.Tensor:
+        mask = attention_mask.to(self.device).long() if attention_mask is not None else None
+        out = self.model(input_ids=ids.to(self.device), attention_mask=mask).logits.float()  # (B, L, V); position i predicts token i+1
         return torch.cat([out[:, :1], out[:, :-1]], dim=1)  # un-shift: index i now predicts token i

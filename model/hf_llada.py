@@ -85,5 +85,6 @@ class LLaDADenoiser:
         self.device, self.name = device, str(directory)
 
     @torch.no_grad()
-    def logits(self, ids: torch.Tensor) -> torch.Tensor:
-        return self.model(input_ids=ids.to(self.device)).logits.float()  # (B, L, V); no shift in LLaDA
+    def logits(self, ids: torch.Tensor, attention_mask: torch.Tensor | None = None) -> torch.Tensor:
+        mask = attention_mask.to(self.device).long() if attention_mask is not None else None
+        return self.model(input_ids=ids.to(self.device), attention_mask=mask).logits.float()  # (B, L, V); no shift in LLaDA

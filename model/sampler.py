@@ -107,8 +107,10 @@ def split_blocks(masked: torch.Tensor, block_length: int, steps: int) -> list[to
 
 
 @torch.no_grad()
-def sample(denoiser, ids: torch.Tensor, masked: torch.Tensor, options: SamplerOptions) -> tuple[torch.Tensor, Trace]:
-    """Unmask `masked` positions of `ids` (B, L); every other id is a constraint and never changes."""
+def sample(denoiser, ids: torch.Tensor, masked: torch.Tensor, options: SamplerOptions,
+           attention_mask: torch.Tensor | None = None) -> tuple[torch.Tensor, Trace]:
+    """Unmask `masked` positions of `ids` (B, L); every other id is a constraint and never changes.
+    Rows of a batch may be padded to one length: `attention_mask` (B, L) marks their real tokens."""
     if options.strategy not in STRATEGIES:
         raise ValueError(options.strategy)
     started = time.perf_counter()
@@ -124,7 +126,7 @@ def sample(denoiser, ids: torch.Tensor, masked: torch.Tensor, options: SamplerOp
             todo = masked & block
             if not todo.any():
                 break
-            logits = denoiser.logits(ids)  # (B, L, V)
+            logits = denoiser.logits(ids) if attention_mask is None else denoiser.logits(ids, attention_mask)  # (B, L, V)
             trace.nfe += 1
             tokens, probs = predict_tokens(logits, denoiser.mask_id, options.temperature, generator)
             confidence = probs.gather(-1, tokens.unsqueeze(-1)).squeeze(-1)  # (B, L)

@@ -40,13 +40,13 @@ class SelfAttention(nn.Module):
         self.qkv = nn.Linear(cfg.d_model, 3 * cfg.d_model, bias=False)
         self.proj = nn.Linear(cfg.d_model, cfg.d_model, bias=False)
 
-    def forward(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor, keep: torch.Tensor | None = None) -> torch.Tensor:
         B, L, D = x.shape
         q, k, v = self.qkv(x).split(D, dim=-1)
         q, k, v = (t.view(B, L, self.n_head, D // self.n_head).transpose(1, 2) for t in (q, k, v))  # (B, H, L, hd)
         q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
         # Full attention: every position sees the code after it as well as before it.
-        y = F.scaled_dot_product_attention(q, k, v, is_causal=False)  # (B, H, L, hd)
+        y = F.scaled_dot_product_attention(q, k, v, attn_mask=keep, is_causal=False)  # (B, H, L, hd)
         return self.proj(y.transpose(1, 2).reshape(B, L, D))
 
 
@@ -69,8 +69,8 @@ class Block(nn.Module):
         self.mlp_norm = RMSNorm(cfg.d_model)
         self.mlp = SwiGLU(cfg)
 
-    def forward(self, x, cos, sin):
-        x = x + self.attn(self.attn_norm(x), cos, sin)
+    def forward(self, x, cos, sin, keep=None):
+        x = x + self.attn(self.attn_norm(x), cos, sin, keep)
         return x + self.mlp(self.mlp_norm(x))
 
 
@@ -92,12 +92,14 @@ class DiffusionTransformer(nn.Module):
         if isinstance(module, (nn.Linear, nn.Embedding)):
             nn.init.normal_(module.weight, mean=0.0, std=0.02)
 
-    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+    def forward(self, ids: torch.Tensor, attention_mask: torch.Tensor | None = None) -> torch.Tensor:
+        """`attention_mask` (B, L), 1 for real tokens and 0 for batch padding, which no position attends to."""
         B, L = ids.shape
         cos, sin = rope_tables(self.cfg.head_dim, L, self.cfg.rope_theta, ids.device)
+        keep = attention_mask.bool()[:, None, None, :] if attention_mask is not None else None  # (B, 1, 1, L)
         x = self.embed(ids)  # (B, L, D)
         for block in self.blocks:
-            x = block(x, cos, sin)
+            x = block(x, cos, sin, keep)
         return self.head(self.norm(x))  # (B, L, V)
 
     def num_params(self) -> int:

@@ -25,7 +25,7 @@ def _free_port() -> int:
 def http_model(tiny_checkpoint):
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "lsp_server", "serve-http", "--port", str(port), "--model", str(tiny_checkpoint),
-                             "--device", "cpu", "--steps", "4"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             "--device", "cpu", "--steps", "4", "--batch-window-ms", "300"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert "serving" in proc.stdout.readline()
     yield f"http://127.0.0.1:{port}/v1"
     proc.terminate()
@@ -35,6 +35,20 @@ def http_model(tiny_checkpoint):
 def test_round_trip_through_our_own_server(http_model):
     text = RemoteFiller(http_model).complete("def f(x):\n    return ", "\n", max_tokens=6)
     assert isinstance(text, str) and "\n" not in text.strip("\n")
+
+
+def test_requests_arriving_together_share_a_batch(http_model):
+    from concurrent.futures import ThreadPoolExecutor
+    import urllib.request
+
+    def post(i):
+        body = json.dumps({"prompt": f"def f{i}(x):\n    return ", "suffix": "\n" * (i + 1), "max_tokens": 4 + i}).encode()
+        with urllib.request.urlopen(urllib.request.Request(f"{http_model}/completions", data=body), timeout=60) as r:
+            return json.loads(r.read())
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(post, range(4)))
+    assert all(isinstance(a["choices"][0]["text"], str) for a in answers)
+    assert max(a["usage"]["batch_size"] for a in answers) > 1
 
 
 def test_cli_fills_through_the_remote_backend(http_model, tmp_path):

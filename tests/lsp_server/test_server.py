@@ -227,3 +227,13 @@ async def test_a_dream_checkpoint_serves_ghost_text(client: LanguageClient, tmp_
     result = await client.text_document_inline_completion_async(inline_params(URI, types.Position(6, len("    total = add("))))
     assert result.items
     assert any(str(dream) in m.message and "loaded" in m.message for m in client.log_messages)
+
+
+@pytest.mark.asyncio
+async def test_a_llada_checkpoint_serves_ghost_text(client: LanguageClient, tmp_path):
+    from tests.model.test_hf_llada import write_tiny_llada
+    llada, _ = write_tiny_llada(tmp_path)
+    open_doc(client, URI, PY)
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams({"diffusion": {"model": str(llada)}}))
+    result = await client.text_document_inline_completion_async(inline_params(URI, types.Position(6, len("    total = add("))))
+    assert result.items
