@@ -122,3 +122,21 @@ def chat_template(directory: Path) -> ChatTemplate | None:
         return ChatTemplate(directory) if path.is_file() and json.loads(path.read_text()).get("chat_template") else None
     except (ValueError, KeyError):
         return None
+
+
+def load_weights(model, state: dict, directory: Path, family: str, unknown: list[str] = ()) -> None:
+    """Load `state` into `model` strictly (a tied lm_head may be absent); a mismatch names what is off."""
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    missing = [k for k in missing if not (k == "lm_head.weight" and model.config.tie_word_embeddings)]
+    if missing or unexpected or unknown:
+        raise ModelError(f"checkpoint {directory} does not match the {family} layout: missing {missing[:3]}, "
+                         f"unexpected {(list(unknown) + list(unexpected))[:3]}")
+    model.eval()
+
+
+def read_tokenizer(directory: Path) -> tuple[HFTokenizer, "ChatTemplate | None"]:
+    """The checkpoint's tokenizer and, for instruct variants, its chat template."""
+    path = directory / "tokenizer.json"
+    if not path.is_file():
+        raise ModelError(f"checkpoint {directory} is missing tokenizer.json")
+    return HFTokenizer(path), chat_template(directory)

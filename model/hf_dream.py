@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 
 from .errors import ModelError
-from .hf_checkpoint import HFTokenizer, bidirectional, chat_template, check_fits, read_weights
+from .hf_checkpoint import bidirectional, check_fits, load_weights, read_tokenizer, read_weights
 
 
 def is_dream_config(config: dict) -> bool:
@@ -38,17 +38,10 @@ class DreamDenoiser:
         with torch.device(device):  # allocate straight on the target device: a 7B model never sits in RAM twice
             model = Qwen2ForCausalLM._from_config(config, torch_dtype=dtype)
         bidirectional(model)
-        missing, unexpected = model.load_state_dict(read_weights(directory, device), strict=False)
-        missing = [k for k in missing if not (k == "lm_head.weight" and config.tie_word_embeddings)]
-        if missing or unexpected:
-            raise ModelError(f"checkpoint {directory} does not match the Dream layout: missing {missing[:3]}, unexpected {unexpected[:3]}")
-        self.model = model.eval()
-        tok_path = directory / "tokenizer.json"
-        if not tok_path.is_file():
-            raise ModelError(f"checkpoint {directory} is missing tokenizer.json")
-        self.tokenizer = HFTokenizer(tok_path)
-        self.chat = chat_template(directory)  # instruct variants ship one: they follow instructions
-        self.follows_instructions = self.chat is not None
+        load_weights(model, read_weights(directory, device), directory, "Dream")
+        self.model = model
+        self.tokenizer, self.chat = read_tokenizer(directory)
+        self.follows_instructions = self.chat is not None  # instruct variants ship a chat template
         self.mask_id = raw.get("mask_token_id", self.tokenizer.token_id("<|mask|>"))
         if self.mask_id is None:
             raise ModelError(f"checkpoint {directory} names no mask token (mask_token_id or <|mask|>)")

@@ -16,7 +16,7 @@ from pathlib import Path
 import torch
 
 from .errors import ModelError
-from .hf_checkpoint import HFTokenizer, bidirectional, chat_template, check_fits, read_weights
+from .hf_checkpoint import bidirectional, check_fits, load_weights, read_tokenizer, read_weights
 
 LLADA_MASK_ID = 126336
 _BLOCK_NAMES = {
@@ -66,18 +66,10 @@ class LLaDADenoiser:
         for name, tensor in read_weights(directory, device).items():
             target = llama_name(name)
             (unknown.append(name) if target is None else state.__setitem__(target, tensor))
-        missing, unexpected = model.load_state_dict(state, strict=False)
-        missing = [k for k in missing if not (k == "lm_head.weight" and config.tie_word_embeddings)]
-        if missing or unexpected or unknown:
-            raise ModelError(f"checkpoint {directory} does not match the LLaDA layout: missing {missing[:3]}, "
-                             f"unknown {(unknown + list(unexpected))[:3]}")
-        self.model = model.eval()
-        tok_path = directory / "tokenizer.json"
-        if not tok_path.is_file():
-            raise ModelError(f"checkpoint {directory} is missing tokenizer.json")
-        self.tokenizer = HFTokenizer(tok_path)
-        self.chat = chat_template(directory)  # instruct variants ship one: they follow instructions
-        self.follows_instructions = self.chat is not None
+        load_weights(model, state, directory, "LLaDA", unknown)
+        self.model = model
+        self.tokenizer, self.chat = read_tokenizer(directory)
+        self.follows_instructions = self.chat is not None  # instruct variants ship a chat template
         self.mask_id = raw.get("mask_token_id", LLADA_MASK_ID)
         self.eos_id = raw.get("eos_token_id", 126081)
         self.pad_id = raw.get("pad_token_id", self.eos_id)
