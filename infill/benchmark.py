@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import statistics
+import sys
 from dataclasses import replace
 from pathlib import Path
+
+from tqdm import tqdm
 
 from model.sampler import SamplerOptions
 
@@ -35,7 +38,7 @@ def compare_strategies(denoiser, path: Path, tokens: int = 64, steps: int = 16, 
     doc = Document.from_path(path)
     span = replace(select_function_body(doc, function_by_name(doc, BENCH_FUNCTION)), budget=tokens)
     rows = []
-    for name, sampler in strategy_grid(tokens, steps):
+    for name, sampler in tqdm(strategy_grid(tokens, steps), desc="strategies", unit="strategy", file=sys.stderr):
         times, result = [], None
         for _ in range(max(1, repeats)):
             result = run_infill(denoiser, doc, [span], InfillOptions(sampler=sampler, syntax_rounds=0, max_fill_tokens=tokens))
