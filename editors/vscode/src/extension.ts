@@ -1,0 +1,85 @@
+// diffusion-lsp for VS Code: starts `diffusion-lsp serve`; ghost text comes through VS Code's own inline
+// completion support (vscode-languageclient registers the LSP 3.18 provider); commands run the server's code actions.
+import * as vscode from "vscode";
+import { LanguageClient, LanguageClientOptions, ServerOptions, State } from "vscode-languageclient/node";
+
+const SETTINGS = ["model", "remoteModel", "device", "steps", "sampler", "threshold", "maxTokens", "candidates",
+  "holeMarker", "enabledLanguages", "contextTokens", "syntaxRounds"];
+const LANGUAGES = ["python", "javascript", "javascriptreact", "typescript", "typescriptreact", "rust", "go", "java", "c", "cpp"];
+
+let client: LanguageClient | undefined;
+let status: vscode.StatusBarItem;
+
+function serverSettings(): Record<string, unknown> {
+  const config = vscode.workspace.getConfiguration("diffusion");
+  return Object.fromEntries(SETTINGS.map((key) => [key, config.get(key)]));
+}
+
+async function start(context: vscode.ExtensionContext): Promise<void> {
+  const config = vscode.workspace.getConfiguration("diffusion");
+  const serverOptions: ServerOptions = {
+    command: config.get<string>("server.command", "diffusion-lsp"),
+    args: config.get<string[]>("server.args", ["serve"]),
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: LANGUAGES.map((language) => ({ scheme: "file", language })),
+    initializationOptions: serverSettings(),
+    synchronize: { configurationSection: "diffusion" },
+  };
+  client = new LanguageClient("diffusion-lsp", "diffusion-lsp", serverOptions, clientOptions);
+  client.onDidChangeState((event) => {
+    const model = String(serverSettings().model);
+    status.text = event.newState === State.Running ? `$(sparkle) diffusion: ${model}` : "$(sync~spin) diffusion";
+    status.tooltip = `diffusion-lsp: model ${model}, device ${serverSettings().device}`;
+  });
+  await client.start();
+  context.subscriptions.push({ dispose: () => void client?.stop() });
+}
+
+// Run the server's code action whose title starts with `title` on the current selection, and apply its edit.
+async function runAction(title: string): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) { return; }
+  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+    "vscode.executeCodeActionProvider", editor.document.uri, editor.selection, vscode.CodeActionKind.RefactorRewrite.value, 1);
+  const action = (actions ?? []).find((a) => a.title.startsWith(title));
+  if (!action) {
+    void vscode.window.showInformationMessage(`diffusion-lsp: no "${title}" here`);
+    return;
+  }
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `diffusion: ${title}` }, async () => {
+    if (action.edit) { await vscode.workspace.applyEdit(action.edit); }
+    if (action.command) { await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? [])); }
+  });
+}
+
+async function refactorSelection(): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || !client) { return; }
+  const instruction = await vscode.window.showInputBox({ prompt: "How should the selection change?", placeHolder: "use a list comprehension" });
+  if (!instruction) { return; }
+  const range = client.code2ProtocolConverter.asRange(editor.selection);
+  await client.sendRequest("workspace/executeCommand", {
+    command: "diffusion.refactor", arguments: [editor.document.uri.toString(), range, instruction],
+  });
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);
+  status.text = "$(sync~spin) diffusion";
+  status.show();
+  context.subscriptions.push(
+    status,
+    vscode.commands.registerCommand("diffusion.fillSelection", () => runAction("Fill selection")),
+    vscode.commands.registerCommand("diffusion.implementFunction", () => runAction("Implement function body")),
+    vscode.commands.registerCommand("diffusion.fillHoles", () => runAction("Fill holes")),
+    vscode.commands.registerCommand("diffusion.polishSelection", () => runAction("Polish selection")),
+    vscode.commands.registerCommand("diffusion.refactorSelection", refactorSelection),
+    vscode.commands.registerCommand("diffusion.restartServer", async () => { await client?.stop(); await start(context); }),
+  );
+  await start(context);
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}
