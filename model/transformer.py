@@ -86,6 +86,7 @@ class DiffusionTransformer(nn.Module):
         self.head = nn.Linear(cfg.d_model, cfg.vocab_size, bias=False)
         self.head.weight = self.embed.weight  # tied embeddings keep the shipped file small
         self.apply(self._init_weights)
+        self._rope: dict[tuple[int, str], tuple[torch.Tensor, torch.Tensor]] = {}  # every denoising step reuses them
 
     @staticmethod
     def _init_weights(module: nn.Module) -> None:
@@ -95,7 +96,10 @@ class DiffusionTransformer(nn.Module):
     def forward(self, ids: torch.Tensor, attention_mask: torch.Tensor | None = None) -> torch.Tensor:
         """`attention_mask` (B, L), 1 for real tokens and 0 for batch padding, which no position attends to."""
         B, L = ids.shape
-        cos, sin = rope_tables(self.cfg.head_dim, L, self.cfg.rope_theta, ids.device)
+        key = (L, str(ids.device))
+        if key not in self._rope:
+            self._rope = {key: rope_tables(self.cfg.head_dim, L, self.cfg.rope_theta, ids.device)}  # keep the latest only
+        cos, sin = self._rope[key]
         keep = attention_mask.bool()[:, None, None, :] if attention_mask is not None else None  # (B, 1, 1, L)
         x = self.embed(ids)  # (B, L, D)
         for block in self.blocks:
