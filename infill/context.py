@@ -12,7 +12,9 @@ from .document import Document
 from .errors import InfillError
 from .task import Span
 
-CHARS_PER_TOKEN_MAX = 12  # no token spans more characters than this, so a window this wide is always enough
+# Ordinary code has fewer characters per token than this, so `budget * CHARS_PER_TOKEN_MAX` characters hold at
+# least `budget` tokens: searches look no further, which bounds tokenizer work in huge files.
+CHARS_PER_TOKEN_MAX = 12
 
 
 @dataclass
@@ -79,6 +81,14 @@ def _line_ends(doc: Document) -> list[int]:
     return [s - 1 for s in doc.index.starts[1:]] + [len(doc.text)]
 
 
+def _count_capped(tok, text: str, cap: int, from_end: bool) -> int:
+    """Tokens of `text`, counted exactly up to `cap`; beyond it only "more than cap" matters."""
+    window = (cap + 1) * CHARS_PER_TOKEN_MAX
+    piece = text[-window:] if from_end else text[:window]
+    n = len(tok.encode(piece)) if piece else 0
+    return n if len(piece) == len(text) else max(n, cap + 1)
+
+
 def build_canvas(doc: Document, spans: list[Span], hole_ids: list[list[int]], tok, window: int) -> Canvas:
     """Token ids for the model: trimmed prefix + hole ids + code between holes + trimmed suffix."""
     pieces = [tok.encode(doc.text[a.end:b.start]) for a, b in zip(spans, spans[1:])]
@@ -86,8 +96,8 @@ def build_canvas(doc: Document, spans: list[Span], hole_ids: list[list[int]], to
     room = window - fixed
     if room < 0:
         raise InfillError(f"the spans and the code between them need {fixed} tokens; the model's window is {window}")
-    head, tail = doc.text[:spans[0].start], doc.text[spans[-1].end:]
-    head_need, tail_need = len(tok.encode(head)), len(tok.encode(tail))
+    head_need = _count_capped(tok, doc.text[:spans[0].start], room, from_end=True)
+    tail_need = _count_capped(tok, doc.text[spans[-1].end:], room, from_end=False)
     if head_need + tail_need <= room:
         prefix_start, suffix_end = 0, len(doc.text)
     else:
