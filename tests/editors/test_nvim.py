@@ -56,5 +56,6 @@ def test_implement_function_body_edits_only_the_body(session):
 def test_checkhealth(session):
     assert "diffusion-lsp" in session["health"]
     assert "server command found" in session["health"]
-    assert "grammar" not in session["health"] or "MISSING" not in session["health"]
+    assert "model      " in session["health"] and ": ok (" in session["health"], "doctor's model line is reported"
+    assert "MISSING" not in session["health"]
     assert "client running" in session["health"]
