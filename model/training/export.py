@@ -56,6 +56,10 @@ def export_builtin(run_dir: str | Path, corpus_dir: str | Path, evaluation: str 
     model, tok, meta = load_checkpoint(run_dir / "checkpoint")
     manifest = json.loads((corpus_dir / "manifest.json").read_text()) if (corpus_dir / "manifest.json").is_file() else {}
     state = json.loads((run_dir / "state.json").read_text()) if (run_dir / "state.json").is_file() else {}
+    # The run's own record of what it saw, for checkpoints whose metadata lacks it.
+    meta.setdefault("tokens_seen", state.get("tokens", 0))
+    meta.setdefault("train_seconds", state.get("seconds", 0.0))
+    meta.setdefault("steps", state.get("step", 0))
     save_checkpoint(dest, model, tok, extra={k: v for k, v in meta.items() if k != "config"}, half=True)
     if (run_dir / "loss.png").is_file():
         shutil.copy(run_dir / "loss.png", dest / "loss.png")
