@@ -14,7 +14,7 @@ from .document import Document
 from .errors import InfillError
 from .postprocess import clean_fill, drop_repeated_rest_of_line
 from .syntax import errors_within, syntax_error_ranges
-from .task import Fill, InfillOptions, InfillResult, Span
+from .task import MODES, Fill, InfillOptions, InfillResult, InfillTask, Span
 
 MIN_BUDGET = {"line": 24, "lines": 32, "selection": 16, "block": 96, "body": 64, "braces": 64, "hole": 32}
 
@@ -142,8 +142,7 @@ class Prepared:
     """A request turned into a canvas, ready for the sampler."""
 
     doc: Document
-    spans: list[Span]
-    options: InfillOptions
+    task: InfillTask
     canvas: object
     ids: torch.Tensor        # (1, L)
     in_holes: torch.Tensor   # (1, L)
@@ -154,7 +153,7 @@ def _checked(denoiser, doc: Document, spans: list[Span], options: InfillOptions)
     if options.mode == "instruct" and not getattr(denoiser, "follows_instructions", False):
         raise InfillError(f"the model {denoiser.name!r} can fill and polish code but cannot follow instructions; "
                           "configure an instruct-capable backend")
-    if options.mode not in ("fill", "refine", "instruct"):
+    if options.mode not in MODES:
         raise ValueError(options.mode)
     spans = _check_spans(doc, spans)
     if options.mode == "instruct" and len(spans) != 1:
@@ -179,18 +178,18 @@ def prepare_infill(denoiser, doc: Document, spans: list[Span], options: InfillOp
     in_holes = torch.zeros_like(ids, dtype=torch.bool)
     for lo, hi in canvas.holes:
         in_holes[0, lo:hi] = True
-    return Prepared(doc, spans, options, canvas, ids, in_holes, started)
+    return Prepared(doc, InfillTask(doc.text, doc.language.name, spans, options), canvas, ids, in_holes, started)
 
 
 def finish_infill(denoiser, p: Prepared, ids: torch.Tensor, trace: Trace) -> InfillResult:
     """After the first denoising pass: self-correction, drafts, syntax-guided remasking, the result."""
-    tok, options, holes = denoiser.tokenizer, p.options, p.canvas.holes
+    tok, options, spans, holes = denoiser.tokenizer, p.task.options, p.task.spans, p.canvas.holes
     skip = {denoiser.pad_id, denoiser.eos_id, denoiser.mask_id}
     if options.mode != "refine" and options.revise_rounds:
         own = p.in_holes & ~torch.isin(ids, torch.tensor(sorted(skip), device=ids.device))
         ids, step_trace = refine(denoiser, ids, own, replace(options.sampler, refine_rounds=options.revise_rounds))
         trace.merge(step_trace)
-    best = _draft(p.doc, p.spans, ids, holes, tok, skip)
+    best = _draft(p.doc, spans, ids, holes, tok, skip)
     rounds = 0
     while best.error_count and rounds < options.syntax_rounds:
         remask = remask_errors(best, holes, tok, skip)
@@ -200,7 +199,7 @@ def finish_infill(denoiser, p: Prepared, ids: torch.Tensor, trace: Trace) -> Inf
         new_ids, round_trace = sample(denoiser, best.ids, remask, options.sampler)
         round_trace.remasked = int(remask.sum())
         trace.merge(round_trace)
-        candidate = _draft(p.doc, p.spans, new_ids, holes, tok, skip)
+        candidate = _draft(p.doc, spans, new_ids, holes, tok, skip)
         if candidate.error_count <= best.error_count:
             best = candidate
     generated = sum(1 for lo, hi in holes for t in best.ids[0, lo:hi].tolist() if t not in skip)
@@ -233,7 +232,7 @@ def run_infill_batch(denoiser, requests: list[tuple[Document, list[Span], Infill
     rows = [p for p in prepared if isinstance(p, Prepared)]
     if not rows:
         return prepared
-    if len({repr(p.options.sampler) for p in rows}) > 1 or any(p.options.mode == "refine" for p in rows):
+    if len({repr(p.task.options.sampler) for p in rows}) > 1 or any(p.task.options.mode == "refine" for p in rows):
         raise ValueError("a batch shares one sampler configuration and fill mode")
     length = max(p.ids.shape[1] for p in rows)
     ids = torch.full((len(rows), length), denoiser.pad_id, dtype=torch.long, device=rows[0].ids.device)  # (B, L)
@@ -242,7 +241,7 @@ def run_infill_batch(denoiser, requests: list[tuple[Document, list[Span], Infill
     for i, p in enumerate(rows):
         n = p.ids.shape[1]
         ids[i, :n], masked[i, :n], attention[i, :n] = p.ids[0], p.in_holes[0], 1
-    out, trace = sample(denoiser, ids, masked, rows[0].options.sampler, attention_mask=attention)
+    out, trace = sample(denoiser, ids, masked, rows[0].task.options.sampler, attention_mask=attention)
     results = iter(finish_infill(denoiser, p, out[i:i + 1, :p.ids.shape[1]], _copy(trace))
                    for i, p in enumerate(rows))
     return [p if isinstance(p, Exception) else next(results) for p in prepared]
