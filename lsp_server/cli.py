@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import sys
-from pathlib import Path
 
 from infill.errors import InfillError
 from model.errors import ModelError
@@ -152,14 +150,3 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 1
 
-
-def print_json(obj) -> None:
-    json.dump(obj, sys.stdout, ensure_ascii=False)
-    sys.stdout.write("\n")
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Replace the file in one step, so a failure never leaves it half written."""
-    tmp = path.with_name(f".{path.name}.diffusion-lsp.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)

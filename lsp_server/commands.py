@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -13,6 +14,18 @@ from infill.languages import language_for_id
 from infill.spans import function_by_name, select_function_body, select_holes, select_lines, select_range
 from infill.task import InfillOptions, Span
 from model.sampler import STRATEGIES, SamplerOptions
+
+
+def print_json(obj) -> None:
+    json.dump(obj, sys.stdout, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace the file in one step, so a failure never leaves it half written."""
+    tmp = path.with_name(f".{path.name}.diffusion-lsp.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def run(args) -> int:
@@ -93,10 +106,8 @@ def infill_command(args) -> int:
     denoiser = load_denoiser(args.model, args.device)
     result = run_infill(denoiser, doc, spans, options)
     if args.write:
-        from .cli import write_atomically
         write_atomically(path, result.text)
     if args.json:
-        from .cli import print_json
         print_json({
             "text": result.text,
             "fills": [{"start": _one_based(doc, f.start), "end": _one_based(doc, f.end), "text": f.text} for f in result.fills],
