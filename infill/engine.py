@@ -16,6 +16,10 @@ from .postprocess import clean_fill, drop_repeated_rest_of_line
 from .syntax import errors_within, syntax_error_ranges
 from .task import MODES, Fill, InfillOptions, InfillResult, InfillTask, Span
 
+# A cursor completion may rightly be empty (nothing to add); any other hole asked for code, so its first
+# MIN_FILL_TOKENS position(s) may not be <|pad|> (a weak model would otherwise delete a stub and leave nothing).
+MAY_BE_EMPTY = frozenset({"line"})
+MIN_FILL_TOKENS = 1
 MIN_BUDGET = {"line": 24, "lines": 32, "selection": 16, "block": 96, "body": 64, "braces": 64, "hole": 32}
 
 
@@ -146,6 +150,7 @@ class Prepared:
     canvas: object
     ids: torch.Tensor        # (1, L)
     in_holes: torch.Tensor   # (1, L)
+    code_only: torch.Tensor  # (1, L) the first positions of holes that may not come back empty
     started: float
 
 
@@ -176,9 +181,12 @@ def prepare_infill(denoiser, doc: Document, spans: list[Span], options: InfillOp
         canvas = build_canvas(doc, spans, hole_ids, tok, window)
     ids = torch.tensor([canvas.ids], device=denoiser.device)  # (1, L)
     in_holes = torch.zeros_like(ids, dtype=torch.bool)
-    for lo, hi in canvas.holes:
+    code_only = torch.zeros_like(in_holes)
+    for span, (lo, hi) in zip(spans, canvas.holes):
         in_holes[0, lo:hi] = True
-    return Prepared(doc, InfillTask(doc.text, doc.language.name, spans, options), canvas, ids, in_holes, started)
+        if options.mode != "refine" and span.kind not in MAY_BE_EMPTY:
+            code_only[0, lo:lo + MIN_FILL_TOKENS] = True
+    return Prepared(doc, InfillTask(doc.text, doc.language.name, spans, options), canvas, ids, in_holes, code_only, started)
 
 
 def finish_infill(denoiser, p: Prepared, ids: torch.Tensor, trace: Trace) -> InfillResult:
@@ -187,7 +195,7 @@ def finish_infill(denoiser, p: Prepared, ids: torch.Tensor, trace: Trace) -> Inf
     skip = {denoiser.pad_id, denoiser.eos_id, denoiser.mask_id}
     if options.mode != "refine" and options.revise_rounds:
         own = p.in_holes & ~torch.isin(ids, torch.tensor(sorted(skip), device=ids.device))
-        ids, step_trace = refine(denoiser, ids, own, replace(options.sampler, refine_rounds=options.revise_rounds))
+        ids, step_trace = refine(denoiser, ids, own, replace(options.sampler, refine_rounds=options.revise_rounds), p.code_only)
         trace.merge(step_trace)
     best = _draft(p.doc, spans, ids, holes, tok, skip)
     rounds = 0
@@ -196,7 +204,7 @@ def finish_infill(denoiser, p: Prepared, ids: torch.Tensor, trace: Trace) -> Inf
         if not remask.any():
             break
         rounds += 1
-        new_ids, round_trace = sample(denoiser, best.ids, remask, options.sampler)
+        new_ids, round_trace = sample(denoiser, best.ids, remask, options.sampler, code_only=p.code_only)
         round_trace.remasked = int(remask.sum())
         trace.merge(round_trace)
         candidate = _draft(p.doc, spans, new_ids, holes, tok, skip)
@@ -217,7 +225,7 @@ def run_infill(denoiser, doc: Document, spans: list[Span], options: InfillOption
                                                                                     options.max_fill_tokens) for span in spans])
     p = prepare_infill(denoiser, doc, spans, options)
     first_pass = refine if options.mode == "refine" else sample
-    ids, trace = first_pass(denoiser, p.ids, p.in_holes, options.sampler)
+    ids, trace = first_pass(denoiser, p.ids, p.in_holes, options.sampler, code_only=p.code_only)
     return finish_infill(denoiser, p, ids, trace)
 
 
@@ -237,11 +245,12 @@ def run_infill_batch(denoiser, requests: list[tuple[Document, list[Span], Infill
     length = max(p.ids.shape[1] for p in rows)
     ids = torch.full((len(rows), length), denoiser.pad_id, dtype=torch.long, device=rows[0].ids.device)  # (B, L)
     masked = torch.zeros_like(ids, dtype=torch.bool)
+    code_only = torch.zeros_like(masked)
     attention = torch.zeros_like(ids)
     for i, p in enumerate(rows):
         n = p.ids.shape[1]
-        ids[i, :n], masked[i, :n], attention[i, :n] = p.ids[0], p.in_holes[0], 1
-    out, trace = sample(denoiser, ids, masked, rows[0].task.options.sampler, attention_mask=attention)
+        ids[i, :n], masked[i, :n], code_only[i, :n], attention[i, :n] = p.ids[0], p.in_holes[0], p.code_only[0], 1
+    out, trace = sample(denoiser, ids, masked, rows[0].task.options.sampler, attention_mask=attention, code_only=code_only)
     results = iter(finish_infill(denoiser, p, out[i:i + 1, :p.ids.shape[1]], _copy(trace))
                    for i, p in enumerate(rows))
     return [p if isinstance(p, Exception) else next(results) for p in prepared]

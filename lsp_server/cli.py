@@ -126,6 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--seed", type=int, default=0)
     r.add_argument("--threads", type=int, default=0)
     r.add_argument("--device", default="cpu")
+    r.add_argument("--precision", default="bf16", choices=["bf16", "fp32"])
+    r.add_argument("--snapshot-every", type=int, default=1000, help="keep a copy of the checkpoint every N steps")
     e = tsub.add_parser("export", help="ship a run's checkpoint as the built-in model (fp16, with a model card)")
     e.add_argument("--run", default="runs/train")
     e.add_argument("--corpus", default="runs/corpus")

@@ -212,6 +212,7 @@ def train_command(args) -> int:
         return 0
     from model.training.train import TrainOptions, train
     ckpt = train(TrainOptions(corpus=args.corpus, out=args.out, size=args.size, steps=args.steps, batch_size=args.batch_size,
-                              seq_len=args.seq_len, lr=args.lr, seed=args.seed, threads=args.threads, device=args.device))
+                              seq_len=args.seq_len, lr=args.lr, seed=args.seed, threads=args.threads, device=args.device,
+                              precision=args.precision, snapshot_every=args.snapshot_every))
     print(f"checkpoint: {ckpt}")
     return 0

@@ -76,11 +76,17 @@ def settings_section(raw) -> dict:
     return {_snake(k): v for k, v in raw.items()}
 
 
+# Editor-side keys in the same section (how the VS Code extension starts the server): not the server's business.
+CLIENT_ONLY = frozenset({"server"})
+
+
 def apply_settings(current: Settings, raw) -> tuple[Settings, list[str]]:
     """New settings from `raw`; each bad or unknown key is skipped with a warning and keeps its old value."""
     known = {f.name for f in fields(Settings)}
     warnings, result = [], current
     for key, value in settings_section(raw).items():
+        if key in CLIENT_ONLY:
+            continue
         if key not in known:
             warnings.append(f"unknown setting {key!r} ignored")
             continue

@@ -47,11 +47,15 @@ class Trace:
         self.seconds += other.seconds
 
 
-def predict_tokens(logits: torch.Tensor, mask_id: int, temperature: float,
-                   generator: torch.Generator | None) -> tuple[torch.Tensor, torch.Tensor]:
-    """The token chosen at every position and the softmax probabilities it came from."""
+def predict_tokens(logits: torch.Tensor, mask_id: int, temperature: float, generator: torch.Generator | None,
+                   code_only: torch.Tensor | None = None, filler_ids: tuple[int, ...] = ()) -> tuple[torch.Tensor, torch.Tensor]:
+    """The token chosen at every position and the softmax probabilities it came from.
+    `code_only` (B, L) marks positions that may not take a filler id (<|pad|>, <|eos|>)."""
     logits = logits.float().clone()
     logits[..., mask_id] = -math.inf  # a position is never filled with the mask itself
+    if code_only is not None:
+        for filler in (f for f in filler_ids if 0 <= f < logits.shape[-1]):  # a config may name ids outside the head
+            logits[..., filler].masked_fill_(code_only, -math.inf)
     probs = torch.softmax(logits, dim=-1)  # (B, L, V)
     if temperature > 0:
         uniform = torch.rand(logits.shape, generator=generator, device=logits.device).clamp_(1e-10, 1.0)
@@ -108,9 +112,10 @@ def split_blocks(masked: torch.Tensor, block_length: int, steps: int) -> list[to
 
 @torch.no_grad()
 def sample(denoiser, ids: torch.Tensor, masked: torch.Tensor, options: SamplerOptions,
-           attention_mask: torch.Tensor | None = None) -> tuple[torch.Tensor, Trace]:
+           attention_mask: torch.Tensor | None = None, code_only: torch.Tensor | None = None) -> tuple[torch.Tensor, Trace]:
     """Unmask `masked` positions of `ids` (B, L); every other id is a constraint and never changes.
-    Rows of a batch may be padded to one length: `attention_mask` (B, L) marks their real tokens."""
+    Rows of a batch may be padded to one length: `attention_mask` (B, L) marks their real tokens;
+    `code_only` (B, L) marks positions that must get code, not <|pad|>/<|eos|> (a hole that may not come back empty)."""
     if options.strategy not in STRATEGIES:
         raise ValueError(options.strategy)
     started = time.perf_counter()
@@ -128,7 +133,8 @@ def sample(denoiser, ids: torch.Tensor, masked: torch.Tensor, options: SamplerOp
                 break
             logits = denoiser.logits(ids) if attention_mask is None else denoiser.logits(ids, attention_mask)  # (B, L, V)
             trace.nfe += 1
-            tokens, probs = predict_tokens(logits, denoiser.mask_id, options.temperature, generator)
+            tokens, probs = predict_tokens(logits, denoiser.mask_id, options.temperature, generator,
+                                           code_only, (denoiser.pad_id, denoiser.eos_id))
             confidence = probs.gather(-1, tokens.unsqueeze(-1)).squeeze(-1)  # (B, L)
             scores = score_positions(options.strategy, tokens, probs, generator)
             chosen = commit_confident(scores, confidence, todo, block_steps - step, options)
@@ -160,7 +166,8 @@ def select_low_confidence(confidence: torch.Tensor, editable: torch.Tensor, opti
 
 
 @torch.no_grad()
-def refine(denoiser, ids: torch.Tensor, editable: torch.Tensor, options: SamplerOptions) -> tuple[torch.Tensor, Trace]:
+def refine(denoiser, ids: torch.Tensor, editable: torch.Tensor, options: SamplerOptions,
+           code_only: torch.Tensor | None = None) -> tuple[torch.Tensor, Trace]:
     """Self-correction: re-mask the least confident editable tokens and denoise them again."""
     trace = Trace()
     ids, editable = ids.clone(), editable.clone().to(torch.bool)
@@ -173,6 +180,6 @@ def refine(denoiser, ids: torch.Tensor, editable: torch.Tensor, options: Sampler
         if not remask.any():
             break
         trace.remasked += int(remask.sum())
-        ids, round_trace = sample(denoiser, ids, remask, options)
+        ids, round_trace = sample(denoiser, ids, remask, options, code_only=code_only)
         trace.merge(round_trace)
     return ids, trace

@@ -95,6 +95,14 @@ class DiffusionTransformer(nn.Module):
 
     def forward(self, ids: torch.Tensor, attention_mask: torch.Tensor | None = None) -> torch.Tensor:
         """`attention_mask` (B, L), 1 for real tokens and 0 for batch padding, which no position attends to."""
+        return self.logits_at(self.features(ids, attention_mask))  # (B, L, V)
+
+    def logits_at(self, features: torch.Tensor) -> torch.Tensor:
+        """Token logits for final hidden states (training computes them only where the loss needs them)."""
+        return self.head(self.norm(features))
+
+    def features(self, ids: torch.Tensor, attention_mask: torch.Tensor | None = None) -> torch.Tensor:
+        """Hidden states after the last block, before the final norm."""
         B, L = ids.shape
         key = (L, str(ids.device))
         if key not in self._rope:
@@ -104,7 +112,7 @@ class DiffusionTransformer(nn.Module):
         x = self.embed(ids)  # (B, L, D)
         for block in self.blocks:
             x = block(x, cos, sin, keep)
-        return self.head(self.norm(x))  # (B, L, V)
+        return x  # (B, L, D)
 
     def num_params(self) -> int:
         return sum(p.numel() for p in self.parameters())

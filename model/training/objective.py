@@ -116,15 +116,16 @@ def make_batch(texts: list[str], tok, seq_len: int, batch_size: int, rng: random
 
 def diffusion_loss(model, ids, masked, weights, candidates, mask_id: int) -> torch.Tensor:
     """Masked-diffusion ELBO: CE on masked positions weighted by 1/t, averaged over candidate positions."""
-    noisy = ids.masked_fill(masked, mask_id)
-    logits = model(noisy)  # (B, L, V)
-    ce = F.cross_entropy(logits.flatten(0, 1), ids.flatten(), reduction="none").view(ids.shape)  # (B, L)
-    per_row = (ce * masked).sum(1) * weights / candidates.sum(1).clamp_min(1)
-    return per_row.mean()
+    features = model.features(ids.masked_fill(masked, mask_id))  # (B, L, D)
+    # Logits only where the loss looks: the vocabulary projection is a third of a step's compute.
+    logits = model.logits_at(features[masked])  # (M, V)
+    ce = F.cross_entropy(logits.float(), ids[masked], reduction="none")  # (M,)
+    row_scale = weights / candidates.sum(1).clamp_min(1)  # (B,)
+    return (ce * row_scale[masked.nonzero()[:, 0]]).sum() / ids.shape[0]
 
 
 def masked_token_loss(model, ids, masked, mask_id: int) -> float:
     """Plain mean cross-entropy on masked positions (the validation number)."""
     with torch.no_grad():
-        logits = model(ids.masked_fill(masked, mask_id))
-        return float(F.cross_entropy(logits[masked], ids[masked]))
+        logits = model.logits_at(model.features(ids.masked_fill(masked, mask_id))[masked])  # (M, V)
+        return float(F.cross_entropy(logits.float(), ids[masked]))

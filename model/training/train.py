@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import shutil
 import math
 import random
 import time
@@ -43,6 +45,16 @@ class TrainOptions:
     save_every: int = 250
     threads: int = 0
     device: str = "cpu"
+    precision: str = "bf16"  # bf16 autocast: ~1.5x faster on CPUs with avx512_bf16/AMX, and on GPUs
+    snapshot_every: int = 1000  # copies kept under OUT/snapshots/step_N for evaluation against tokens seen
+
+
+def autocast(opts: TrainOptions):
+    if opts.precision == "bf16":
+        return torch.autocast(torch.device(opts.device).type, dtype=torch.bfloat16)
+    if opts.precision == "fp32":
+        return contextlib.nullcontext()
+    raise ValueError(opts.precision)
 
 
 def lr_at(step: int, opts: TrainOptions) -> float:
@@ -72,6 +84,10 @@ def plot_curve(log: list[dict], path: Path) -> None:
     val = [r for r in log if "val_loss" in r]
     ax.plot([r["tokens"] for r in train], [r["train_loss"] for r in train], label="train (ELBO, 1/t weighted)", alpha=0.6)
     ax.plot([r["tokens"] for r in val], [r["val_loss"] for r in val], label="validation (masked CE)", marker="o")
+    for r in log:
+        if "event" in r:
+            ax.axvline(r["tokens"], color="grey", linestyle=":")
+            ax.annotate(r["event"], (r["tokens"], 1), xycoords=("data", "axes fraction"), rotation=90, va="top", fontsize=7)
     ax.set_xlabel("tokens seen")
     ax.set_ylabel("loss")
     ax.set_yscale("log")
@@ -95,6 +111,9 @@ def train(opts: TrainOptions) -> Path:
     if (ckpt_dir / "model.safetensors").is_file():
         model, tok, _ = load_checkpoint(ckpt_dir, opts.device)
         state = json.loads(state_path.read_text())
+        if state["options"]["corpus"] != opts.corpus:  # the curve shows where the data changed
+            state["log"].append({"step": state["step"], "tokens": state["tokens"], "event": f"corpus {opts.corpus}"})
+        state["options"] = asdict(opts)
     else:
         n_layer, n_head, d_model, mlp_hidden = SIZES[opts.size]
         cfg = ModelConfig(vocab_size=tok.vocab_size, max_len=opts.max_len, n_layer=n_layer, n_head=n_head,
@@ -115,7 +134,8 @@ def train(opts: TrainOptions) -> Path:
         ids, masked, weights, candidates = (t.to(opts.device) for t in make_batch(train_texts, tok, opts.seq_len, opts.batch_size, rng))
         for group in optim.param_groups:
             group["lr"] = lr_at(state["step"], opts)
-        loss = diffusion_loss(model, ids, masked, weights, candidates, tok.mask_id)
+        with autocast(opts):
+            loss = diffusion_loss(model, ids, masked, weights, candidates, tok.mask_id)
         optim.zero_grad(set_to_none=True)
         loss.backward()
         loss = loss.item()
@@ -130,7 +150,8 @@ def train(opts: TrainOptions) -> Path:
         bar.set_postfix(loss=f"{loss:.3f}", tok_s=f"{state['tokens'] / max(state['seconds'], 1e-9):.0f}")
         if state["step"] % opts.eval_every == 0 or state["step"] == opts.steps:
             model.eval()
-            val = sum(masked_token_loss(model, i.to(opts.device), m.to(opts.device), tok.mask_id) for i, m, _, _ in val_batches) / len(val_batches)
+            with autocast(opts):
+                val = sum(masked_token_loss(model, i.to(opts.device), m.to(opts.device), tok.mask_id) for i, m, _, _ in val_batches) / len(val_batches)
             model.train()
             state["log"].append({"step": state["step"], "tokens": state["tokens"], "val_loss": val})
             tqdm.write(f"step {state['step']} tokens {state['tokens']} val_loss {val:.4f}")
@@ -141,5 +162,7 @@ def train(opts: TrainOptions) -> Path:
             torch.save(optim.state_dict(), optim_path)
             state_path.write_text(json.dumps(state))
             plot_curve(state["log"], out / "loss.png")
+        if state["step"] % opts.snapshot_every == 0:
+            shutil.copytree(ckpt_dir, out / "snapshots" / f"step_{state['step']}", dirs_exist_ok=True)
     bar.close()
     return ckpt_dir

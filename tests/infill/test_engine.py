@@ -98,3 +98,31 @@ def test_one_line_fills_never_repeat_the_rest_of_the_line(tiny_denoiser, source,
     oracle = OracleDenoiser(tiny_denoiser, [fill], budget=12)
     result = run_infill(oracle, doc, select_holes(doc), _options(syntax_rounds=0, max_fill_tokens=12))
     assert result.text == expected
+
+
+class PadPreferringDenoiser:
+    """Prefers <|pad|> everywhere (as an undertrained model does); its second choice is the token for `x`."""
+
+    def __init__(self, real):
+        self.inner = real
+        for name in ("name", "tokenizer", "mask_id", "pad_id", "eos_id", "vocab_size", "max_len", "device", "follows_instructions"):
+            setattr(self, name, getattr(real, name))
+        self.second = real.tokenizer.encode("x")[0]
+
+    def logits(self, ids, attention_mask=None):
+        import torch
+        out = torch.full((*ids.shape, self.vocab_size), -10.0)  # (B, L, V)
+        out[..., self.pad_id] = 10.0
+        out[..., self.second] = 5.0
+        return out
+
+
+def test_a_body_never_comes_back_empty_but_a_cursor_completion_may(tiny_denoiser):
+    model = PadPreferringDenoiser(tiny_denoiser)
+    doc = Document("def f(a):\n    pass\n", PY)
+    body = select_function_body(doc, function_by_name(doc, "f"))
+    result = run_infill(model, doc, [body], _options(syntax_rounds=0))
+    assert result.fills[0].text.strip(), "an implemented body is never empty"
+    line = Document("y = 1\nz = \n", PY)
+    result = run_infill(model, line, [Span(10, 10, kind="line", single_line=True)], _options(syntax_rounds=0))
+    assert result.text == line.text and result.tokens == 0
