@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..checkpoint import load_checkpoint, save_checkpoint
 from ..denoiser import BUILTIN_DIR
+from .train import describe
 
 
 def model_card(meta: dict, params: int, manifest: dict, state: dict, evaluation: str) -> str:
@@ -16,6 +17,8 @@ def model_card(meta: dict, params: int, manifest: dict, state: dict, evaluation:
     counts = manifest.get("counts", {})
     hours = meta.get("train_seconds", 0) / 3600
     opts = state.get("options", {})
+    events = [(0, state.get("first_phase", "?"))] + [(r["step"], r["event"]) for r in state.get("log", []) if "event" in r]
+    phases = "; ".join(f"from step {step}: {what}" for step, what in events) if len(events) > 1 else describe(opts) if opts else "?"
     return f"""# diffusion-lsp built-in model
 
 A bidirectional masked-diffusion transformer (pre-norm, RoPE, SwiGLU, no causal mask) trained by
@@ -29,7 +32,8 @@ masking, and the masked-diffusion loss (cross-entropy on masked positions weight
 | vocabulary | {cfg['vocab_size']} byte-level BPE tokens (`<|mask|>` {cfg['mask_id']}, `<|pad|>` {cfg['pad_id']}, `<|eos|>` {cfg['eos_id']}) |
 | window | {cfg['max_len']} tokens (trained on {opts.get('seq_len', '?')}-token windows) |
 | tokens seen | {meta.get('tokens_seen', 0):,} ({meta.get('steps', 0)} steps of {opts.get('batch_size', '?')} x {opts.get('seq_len', '?')}) |
-| training time | {hours:.2f} h on 1 thread of a 2-core x86-64 CPU, no GPU |
+| training time | {hours:.2f} h on a 2-core x86-64 CPU (AMD EPYC), no GPU |
+| phases | {phases} |
 | weights | fp16 safetensors (loaded as fp32 on CPU) |
 
 ## Data

@@ -49,6 +49,12 @@ class TrainOptions:
     snapshot_every: int = 1000  # copies kept under OUT/snapshots/step_N for evaluation against tokens seen
 
 
+def describe(options: dict) -> str:
+    """How a phase of a run was trained: data, hardware and precision."""
+    where = f"{options.get('threads') or 'all'} CPU threads" if options.get("device", "cpu") == "cpu" else options["device"]
+    return f"{Path(options['corpus']).name}, {where}, {options.get('precision', 'fp32')}"
+
+
 def autocast(opts: TrainOptions):
     if opts.precision == "bf16":
         return torch.autocast(torch.device(opts.device).type, dtype=torch.bfloat16)
@@ -111,15 +117,15 @@ def train(opts: TrainOptions) -> Path:
     if (ckpt_dir / "model.safetensors").is_file():
         model, tok, _ = load_checkpoint(ckpt_dir, opts.device)
         state = json.loads(state_path.read_text())
-        if state["options"]["corpus"] != opts.corpus:  # the curve shows where the data changed
-            state["log"].append({"step": state["step"], "tokens": state["tokens"], "event": f"corpus {opts.corpus}"})
+        if describe(state["options"]) != describe(asdict(opts)):  # the curve and the model card show each phase
+            state["log"].append({"step": state["step"], "tokens": state["tokens"], "event": describe(asdict(opts))})
         state["options"] = asdict(opts)
     else:
         n_layer, n_head, d_model, mlp_hidden = SIZES[opts.size]
         cfg = ModelConfig(vocab_size=tok.vocab_size, max_len=opts.max_len, n_layer=n_layer, n_head=n_head,
                           d_model=d_model, mlp_hidden=mlp_hidden, mask_id=tok.mask_id, pad_id=tok.pad_id, eos_id=tok.eos_id)
         model = DiffusionTransformer(cfg).to(opts.device)
-        state = {"step": 0, "tokens": 0, "seconds": 0.0, "log": [], "options": asdict(opts)}
+        state = {"step": 0, "tokens": 0, "seconds": 0.0, "log": [], "options": asdict(opts), "first_phase": describe(asdict(opts))}
     model.train()
     optim = torch.optim.AdamW(model.parameters(), lr=opts.lr, betas=(0.9, 0.95), weight_decay=0.1)
     optim_path = out / "optimizer.pt"
