@@ -107,10 +107,17 @@ def evaluate_humaneval(denoiser, split: str, data_dir: Path, limit: int | None, 
     return report
 
 
-def humaneval_configs(split: str) -> list[tuple[str, SamplerOptions]]:
+def humaneval_configs(split: str, decoders: str = "both") -> list[tuple[str, SamplerOptions]]:
     budget = SPLITS[split][1]
-    return [("one token per call", SamplerOptions(steps=budget, strategy="confidence")),
-            ("threshold-parallel 0.9", SamplerOptions(steps=budget, strategy="threshold", threshold=0.9))]
+    one = ("one token per call", SamplerOptions(steps=budget, strategy="confidence"))
+    parallel = ("threshold-parallel 0.9", SamplerOptions(steps=budget, strategy="threshold", threshold=0.9))
+    if decoders == "both":
+        return [one, parallel]
+    if decoders == "one-per-call":
+        return [one]
+    if decoders == "threshold":
+        return [parallel]
+    raise ValueError(decoders)
 
 
 def line_exact_match(denoiser, texts: list[str], limit: int, sampler: SamplerOptions, seed: int = 0) -> dict:

@@ -105,6 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--split", default="single-line", help="single-line, multi-line, random-span, random-span-light")
     p.add_argument("--limit", type=int, default=None, help="evaluate a fixed random subset of this many problems")
     p.add_argument("--data", help="benchmark folder (default: ../shared/benchmarks/humaneval-infilling)")
+    p.add_argument("--decoders", default="both", choices=["both", "one-per-call", "threshold"],
+                   help="humaneval-infilling: which decoders to run (both compares them in one run)")
     p.add_argument("--corpus", default="runs/corpus", help="line-exact-match: corpus folder with val.jsonl")
     p.add_argument("--json", action="store_true")
     _add_model_args(p)

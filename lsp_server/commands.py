@@ -177,7 +177,7 @@ def eval_command(args) -> int:
         data = Path(args.data) if args.data else evaluation.default_data_dir()
         evaluation.load_problems(args.split, data, 1)  # bad split or missing data fail before the model loads
         denoiser = load_denoiser(args.model, args.device)
-        report = evaluation.evaluate_humaneval(denoiser, args.split, data, args.limit, evaluation.humaneval_configs(args.split))
+        report = evaluation.evaluate_humaneval(denoiser, args.split, data, args.limit, evaluation.humaneval_configs(args.split, args.decoders))
     else:
         from model.training.corpus import read_texts
         val = Path(args.corpus) / "val.jsonl"

@@ -122,3 +122,14 @@ def test_bench_lsp_measures_the_real_server(tiny_checkpoint):
     report = json.loads(run.stdout)
     assert report["requests"] == 3 and 0 < report["p50_ms"] <= report["p95_ms"]
     assert report["non_empty_rate"] > 0
+
+
+def test_eval_runs_the_chosen_decoders(tiny_checkpoint):
+    from infill.evaluation import default_data_dir
+    if not default_data_dir().is_dir():
+        pytest.skip(f"benchmark data not found at {default_data_dir()}")
+    run = cli("eval", "humaneval-infilling", "--limit", "2", "--decoders", "threshold", "--json", "--model", tiny_checkpoint)
+    assert run.returncode == 0, run.stderr
+    configs = json.loads(run.stdout)["configs"]
+    assert [c["name"] for c in configs] == ["threshold-parallel 0.9"]
+    assert 0 <= configs[0]["pass_at_1"] <= 1 and configs[0]["mean_nfe"] > 0
