@@ -17,9 +17,9 @@ from .syntax import errors_within, syntax_error_ranges
 from .task import MODES, Fill, InfillOptions, InfillResult, InfillTask, Span
 
 # A cursor completion may rightly be empty (nothing to add); any other hole asked for code, so its first
-# MIN_FILL_TOKENS position(s) may not be <|pad|> (a weak model would otherwise delete a stub and leave nothing).
-MAY_BE_EMPTY = frozenset({"line"})
-MIN_FILL_TOKENS = 1
+# positions may not be <|pad|> (a weak model would otherwise delete a stub and leave nothing). A body's first
+# token is usually its indentation, so bodies and blocks need three.
+MIN_FILL_TOKENS = {"line": 0, "body": 3, "braces": 3, "block": 3}
 MIN_BUDGET = {"line": 24, "lines": 32, "selection": 16, "block": 96, "body": 64, "braces": 64, "hole": 32}
 
 
@@ -184,8 +184,8 @@ def prepare_infill(denoiser, doc: Document, spans: list[Span], options: InfillOp
     code_only = torch.zeros_like(in_holes)
     for span, (lo, hi) in zip(spans, canvas.holes):
         in_holes[0, lo:hi] = True
-        if options.mode != "refine" and span.kind not in MAY_BE_EMPTY:
-            code_only[0, lo:lo + MIN_FILL_TOKENS] = True
+        if options.mode != "refine":
+            code_only[0, lo:lo + min(hi - lo, MIN_FILL_TOKENS.get(span.kind, 1))] = True
     return Prepared(doc, InfillTask(doc.text, doc.language.name, spans, options), canvas, ids, in_holes, code_only, started)
 
 

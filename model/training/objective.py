@@ -1,7 +1,7 @@
 """Training examples shaped like the product's requests, and the masked-diffusion loss.
 
 Holes are whole lines, blocks, rests of lines or random spans (one to three per example), with
-budgets longer than the truth whose surplus is <|pad|>; a fraction t of each hole is masked and
+budgets longer than the truth whose surplus is <|pad|> (sized like the engine's budgets half the time); a fraction t of each hole is masked and
 the loss is cross-entropy on masked positions weighted by 1/t. Some examples use uniform random-t
 masking over the whole window (the plain ELBO).
 """
@@ -58,6 +58,15 @@ def choose_hole(text: str, rng: random.Random) -> tuple[int, int]:
     return a, min(len(text), a + rng.randint(1, 120))
 
 
+def hole_surplus(truth_tokens: int, rng: random.Random) -> int:
+    """How many <|pad|> follow a hole's truth: half the time a little, half the time as much as the engine's
+    budgets leave (at least 16-96 tokens, or 1.5x + 8), so the model learns lengths under real budgets."""
+    if rng.random() < 0.5:
+        return rng.randint(0, max(2, truth_tokens // 2)) + rng.randint(0, 4)
+    budget = max(rng.choice([16, 24, 32, 64, 96]), int(truth_tokens * 1.5) + 8)
+    return budget - truth_tokens
+
+
 def span_example(text: str, tok, seq_len: int, rng: random.Random) -> Example:
     holes = sorted(choose_hole(text, rng) for _ in range(rng.choice([1, 1, 1, 2, 3])))
     merged: list[list[int]] = []
@@ -70,7 +79,7 @@ def span_example(text: str, tok, seq_len: int, rng: random.Random) -> Example:
     for a, b in merged:
         fixed = tok.encode(text[pos:a])
         truth = tok.encode(text[a:b])
-        surplus = rng.randint(0, max(2, len(truth) // 2)) + rng.randint(0, 4)
+        surplus = hole_surplus(len(truth), rng)
         ids += fixed + truth + [tok.pad_id] * surplus
         candidates += [False] * len(fixed) + [True] * (len(truth) + surplus)
         pos = b
