@@ -17,8 +17,9 @@ def model_card(meta: dict, params: int, manifest: dict, state: dict, evaluation:
     counts = manifest.get("counts", {})
     hours = meta.get("train_seconds", 0) / 3600
     opts = state.get("options", {})
-    events = [(0, state.get("first_phase", "?"))] + [(r["step"], r["event"]) for r in state.get("log", []) if "event" in r]
-    phases = "; ".join(f"from step {step}: {what}" for step, what in events) if len(events) > 1 else describe(opts) if opts else "?"
+    first = state.get("first_phase") or (describe(opts) if opts else "?")
+    events = [(0, first)] + [(r["step"], r["event"]) for r in state.get("log", []) if "event" in r]
+    phases = "; ".join(f"from step {step}: {what}" for step, what in events)
     return f"""# diffusion-lsp built-in model
 
 A bidirectional masked-diffusion transformer (pre-norm, RoPE, SwiGLU, no causal mask) trained by

@@ -1,8 +1,8 @@
 """Training examples shaped like the product's requests, and the masked-diffusion loss.
 
 Holes are whole lines, blocks, rests of lines or random spans (one to three per example), with
-budgets longer than the truth whose surplus is <|pad|> (sized like the engine's budgets half the time); a fraction t of each hole is masked and
-the loss is cross-entropy on masked positions weighted by 1/t. Some examples use uniform random-t
+budgets longer than the truth whose surplus is <|pad|> (half the time sized like the engine's budgets);
+a fraction t of each hole is masked and the loss is cross-entropy on masked positions weighted by 1/t. Some examples use uniform random-t
 masking over the whole window (the plain ELBO).
 """
 

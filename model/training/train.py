@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import json
-import shutil
 import math
 import random
+import shutil
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -161,14 +161,15 @@ def train(opts: TrainOptions) -> Path:
             model.train()
             state["log"].append({"step": state["step"], "tokens": state["tokens"], "val_loss": val})
             tqdm.write(f"step {state['step']} tokens {state['tokens']} val_loss {val:.4f}")
-        if state["step"] % opts.save_every == 0 or state["step"] == opts.steps:
+        snapshot = state["step"] % opts.snapshot_every == 0
+        if state["step"] % opts.save_every == 0 or state["step"] == opts.steps or snapshot:
             model.eval()
             save_checkpoint(ckpt_dir, model, tok, extra={"tokens_seen": state["tokens"], "train_seconds": state["seconds"], "steps": state["step"]})
             model.train()
             torch.save(optim.state_dict(), optim_path)
             state_path.write_text(json.dumps(state))
             plot_curve(state["log"], out / "loss.png")
-        if state["step"] % opts.snapshot_every == 0:
-            shutil.copytree(ckpt_dir, out / "snapshots" / f"step_{state['step']}", dirs_exist_ok=True)
+            if snapshot:  # a copy of the checkpoint just written, never a stale one
+                shutil.copytree(ckpt_dir, out / "snapshots" / f"step_{state['step']}", dirs_exist_ok=True)
     bar.close()
     return ckpt_dir
