@@ -2,8 +2,8 @@
 
 Holes are whole lines, blocks, rests of lines or random spans (one to three per example), with
 budgets longer than the truth whose surplus is <|pad|> (half the time sized like the engine's budgets);
-a fraction t of each hole is masked and the loss is cross-entropy on masked positions weighted by 1/t. Some examples use uniform random-t
-masking over the whole window (the plain ELBO).
+a fraction t of each hole is masked and the loss is cross-entropy on masked positions weighted by 1/t.
+Some examples use uniform random-t masking over the whole window (the plain ELBO).
 """
 
 from __future__ import annotations
