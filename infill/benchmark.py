@@ -41,7 +41,9 @@ def compare_strategies(denoiser, path: Path, tokens: int = 64, steps: int = 16, 
     for name, sampler in tqdm(strategy_grid(tokens, steps), desc="strategies", unit="strategy", file=sys.stderr):
         times, result = [], None
         for _ in range(max(1, repeats)):
-            result = run_infill(denoiser, doc, [span], InfillOptions(sampler=sampler, syntax_rounds=0, max_fill_tokens=tokens))
+            # Exactly `tokens` positions, one canvas: the samplers are compared on the same work.
+            result = run_infill(denoiser, doc, [span], InfillOptions(sampler=sampler, syntax_rounds=0, max_fill_tokens=tokens,
+                                                                     lengths="exact"))
             times.append(result.trace.seconds)
         trace = result.trace
         rows.append({"name": name, "strategy": sampler.strategy, "steps": sampler.steps, "block_length": sampler.block_length,

@@ -1,7 +1,13 @@
-"""The infill pipeline: spans -> canvas -> denoise -> clean fills -> syntax-guided remasking -> new text."""
+"""The infill pipeline: spans -> candidate canvases -> denoise -> clean fills -> syntax-guided remasking -> ranked result.
+
+Each request becomes one canvas per candidate length (infill/lengths.py); all canvases of all requests in a
+batch share each model call. Candidates are scored by the model itself and must parse no worse than the file
+did without them (infill/acceptance.py) before anything is shown or written.
+"""
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, replace
 
@@ -9,40 +15,35 @@ import torch
 
 from model.sampler import Trace, refine, sample
 
-from .context import build_canvas, instruction_canvas
+from .acceptance import ParseBaseline, fill_errors, splice
+from .candidates import blank_where_code_was_asked, hole_scores, rank_candidates
+from .context import Canvas, build_canvas, instruction_canvas
 from .document import Document
+from .drafts import Draft, make_draft, remask_errors
 from .errors import InfillError
-from .postprocess import clean_fill, drop_repeated_rest_of_line
-from .syntax import errors_within, syntax_error_ranges
-from .task import MODES, Fill, InfillOptions, InfillResult, InfillTask, Span
-
-# A cursor completion may rightly be empty (nothing to add); any other hole asked for code, so its first
-# positions may not be <|pad|> (a weak model would otherwise delete a stub and leave nothing). A body's first
-# token is usually its indentation, so bodies and blocks need three.
-MIN_FILL_TOKENS = {"line": 0, "body": 3, "braces": 3, "block": 3}
-MIN_BUDGET = {"line": 24, "lines": 32, "selection": 16, "block": 96, "body": 64, "braces": 64, "hole": 32}
+from .lengths import code_positions, length_plan, resolve_budget
+from .task import MODES, InfillOptions, InfillResult, InfillTask, Span
 
 
 @dataclass
-class Draft:
-    """One complete candidate: the canvas ids, the fills they decode to, and where those fills sit."""
+class Prepared:
+    """One candidate canvas of a request, ready for the sampler."""
 
-    ids: torch.Tensor                 # (1, L)
-    fills: list[Fill]
-    text: str
-    new_ranges: list[tuple[int, int]]  # each fill's range in `text`
-    errors: list[list[tuple[int, int]]]  # syntax errors touching each fill
-
-    @property
-    def error_count(self) -> int:
-        return sum(len(e) for e in self.errors)
+    request: int             # which request of the batch it belongs to
+    canvas: Canvas
+    lengths: list[int]       # each hole's length in tokens
+    ids: torch.Tensor        # (1, L)
+    in_holes: torch.Tensor   # (1, L)
+    code_only: torch.Tensor  # (1, L) hole positions that must get code, not <|pad|>/<|eos|>
 
 
-def resolve_budget(span: Span, doc: Document, tok, options: InfillOptions) -> int:
-    if span.budget:
-        return max(1, min(span.budget, options.max_fill_tokens))
-    original = 0 if span.kind in ("hole", "line", "block") else len(tok.encode(doc.text[span.start:span.end]))
-    return min(max(MIN_BUDGET.get(span.kind, 32), int(original * 1.5) + 8), options.max_fill_tokens)
+@dataclass
+class Request:
+    doc: Document
+    task: InfillTask
+    baseline: ParseBaseline
+    started: float
+    rounds: int = 0
 
 
 def _check_spans(doc: Document, spans: list[Span]) -> list[Span]:
@@ -58,102 +59,6 @@ def _check_spans(doc: Document, spans: list[Span]) -> list[Span]:
     return spans
 
 
-def _hole_text(tok, ids: list[int], skip: set[int]) -> str:
-    return tok.decode([i for i in ids if i not in skip])
-
-
-def _draft(doc: Document, spans: list[Span], ids: torch.Tensor, holes, tok, skip: set[int]) -> Draft:
-    fills, pieces, new_ranges, pos, cursor = [], [], [], 0, 0
-    for span, (lo, hi) in zip(spans, holes):
-        raw = _hole_text(tok, ids[0, lo:hi].tolist(), skip)
-        prefix_line = doc.text[doc.text.rfind("\n", 0, span.start) + 1:span.start]
-        text = drop_repeated_rest_of_line(doc, span, clean_fill(raw, span, prefix_line, doc.text[span.end:]))
-        fills.append(Fill(span.start, span.end, text))
-        pieces.append(doc.text[pos:span.start])
-        cursor += len(pieces[-1])
-        new_ranges.append((cursor, cursor + len(text)))
-        pieces.append(text)
-        cursor += len(text)
-        pos = span.end
-    pieces.append(doc.text[pos:])
-    text = "".join(pieces)
-    all_errors = syntax_error_ranges(text, doc.language)
-    return Draft(ids, fills, text, new_ranges, [errors_within(all_errors, a, b) for a, b in new_ranges])
-
-
-def _token_lines(tok, ids: list[int], skip: set[int]) -> list[int]:
-    """For each hole token: the index of the non-blank raw line its text lies on (-1 for pads)."""
-    line, lines_of, text_lines = 0, [], [""]
-    for token in ids:
-        if token in skip:
-            lines_of.append(-1)
-            continue
-        piece = tok.decode([token])
-        line_here = line + (1 if piece.startswith("\n") else 0)
-        line += piece.count("\n")
-        for i, part in enumerate(piece.split("\n")):
-            if i:
-                text_lines.append("")
-            text_lines[-1] += part
-        lines_of.append(line_here)
-    nonblank, rank = {}, 0
-    for i, text in enumerate(text_lines):
-        if text.strip():
-            nonblank[i] = rank
-            rank += 1
-    return [nonblank.get(n, -1) if n >= 0 else -1 for n in lines_of]
-
-
-def _error_line_ranks(draft: Draft, k: int) -> tuple[set[int], bool]:
-    """Non-blank line ranks of fill k that hold a syntax error, and whether one is at the fill's end."""
-    a, b = draft.new_ranges[k]
-    fill_lines = draft.text[a:b].split("\n")
-    ranks, rank_of, rank = set(), {}, 0
-    for i, line in enumerate(fill_lines):
-        if line.strip():
-            rank_of[i] = rank
-            rank += 1
-    at_end = False
-    for ea, eb in draft.errors[k]:
-        first = draft.text.count("\n", a, max(a, min(ea, b)))
-        last = draft.text.count("\n", a, max(a, min(eb, b)))
-        ranks.update(rank_of[i] for i in range(first, last + 1) if i in rank_of)
-        at_end |= eb >= b or last >= len(fill_lines) - 1
-    return ranks, at_end
-
-
-def remask_errors(draft: Draft, holes, tok, skip: set[int]) -> torch.Tensor:
-    """The canvas positions to denoise again: tokens on lines with errors (and the spare pads when the fill ends broken)."""
-    remask = torch.zeros_like(draft.ids, dtype=torch.bool)
-    for k, (lo, hi) in enumerate(holes):
-        if not draft.errors[k]:
-            continue
-        hole_ids = draft.ids[0, lo:hi].tolist()
-        ranks, at_end = _error_line_ranks(draft, k)
-        lines = _token_lines(tok, hole_ids, skip)
-        hit = [i for i, r in enumerate(lines) if r in ranks]
-        if not hit:  # the error is in text we cannot place: redo the whole hole
-            hit = [i for i, r in enumerate(lines) if r >= 0]
-        if at_end:
-            hit += [i for i, t in enumerate(hole_ids) if t in skip]
-        for i in hit:
-            remask[0, lo + i] = True
-    return remask
-
-
-@dataclass
-class Prepared:
-    """A request turned into a canvas, ready for the sampler."""
-
-    doc: Document
-    task: InfillTask
-    canvas: object
-    ids: torch.Tensor        # (1, L)
-    in_holes: torch.Tensor   # (1, L)
-    code_only: torch.Tensor  # (1, L) the first positions of holes that may not come back empty
-    started: float
-
-
 def _checked(denoiser, doc: Document, spans: list[Span], options: InfillOptions) -> list[Span]:
     if options.mode == "instruct" and not getattr(denoiser, "follows_instructions", False):
         raise InfillError(f"the model {denoiser.name!r} can fill and polish code but cannot follow instructions; "
@@ -166,53 +71,167 @@ def _checked(denoiser, doc: Document, spans: list[Span], options: InfillOptions)
     return spans
 
 
-def prepare_infill(denoiser, doc: Document, spans: list[Span], options: InfillOptions) -> Prepared:
-    started = time.perf_counter()
-    spans = _checked(denoiser, doc, spans, options)
+def _length_mode(options: InfillOptions) -> str:
+    return options.lengths if options.mode == "fill" else "budget"
+
+
+def prepare_rows(denoiser, doc: Document, spans: list[Span], options: InfillOptions, request: int = 0) -> list[Prepared]:
+    """The candidate canvases of one request: one per planned set of hole lengths (refine: the text as it is)."""
     tok = denoiser.tokenizer
-    if options.mode == "refine":
-        hole_ids = [tok.encode(doc.text[s.start:s.end]) or [denoiser.pad_id] for s in spans]
-    else:
-        hole_ids = [[denoiser.mask_id] * resolve_budget(s, doc, tok, options) for s in spans]
     window = min(denoiser.max_len, options.context_tokens or denoiser.max_len)
-    if options.mode == "instruct":
-        canvas = instruction_canvas(denoiser, doc, spans, hole_ids[0], options.instruction or "", window)
+    if options.mode == "refine":
+        plans = [[len(tok.encode(doc.text[s.start:s.end])) or 1 for s in spans]]
     else:
-        canvas = build_canvas(doc, spans, hole_ids, tok, window)
-    ids = torch.tensor([canvas.ids], device=denoiser.device)  # (1, L)
+        plans = length_plan(spans, [resolve_budget(s, doc, tok, options) for s in spans], _length_mode(options))
+    rows = []
+    for lengths in plans:
+        if options.mode == "refine":
+            hole_ids = [tok.encode(doc.text[s.start:s.end]) or [denoiser.pad_id] for s in spans]
+        else:
+            hole_ids = [[denoiser.mask_id] * n for n in lengths]
+        if options.mode == "instruct":
+            canvas = instruction_canvas(denoiser, doc, spans, hole_ids[0], options.instruction or "", window)
+        else:
+            canvas = build_canvas(doc, spans, hole_ids, tok, window)
+        ids = torch.tensor([canvas.ids], device=denoiser.device)  # (1, L)
+        in_holes = torch.zeros_like(ids, dtype=torch.bool)
+        code_only = torch.zeros_like(in_holes)
+        for span, (lo, hi) in zip(spans, canvas.holes):
+            in_holes[0, lo:hi] = True
+            if options.mode != "refine":
+                code_only[0, lo:lo + code_positions(span.kind, hi - lo, _length_mode(options))] = True
+        rows.append(Prepared(request, canvas, lengths, ids, in_holes, code_only))
+    return rows
+
+
+def _stack(denoiser, rows: list[Prepared]):
+    """Rows padded to one length: (ids, in_holes, code_only, attention or None when all rows are full)."""
+    length = max(p.ids.shape[1] for p in rows)
+    device = rows[0].ids.device
+    # Padding is masked out of attention; any id the embedding holds will do (a config's pad id may lie outside it).
+    ids = torch.full((len(rows), length), int(rows[0].ids[0, 0]), dtype=torch.long, device=device)  # (R, L)
     in_holes = torch.zeros_like(ids, dtype=torch.bool)
     code_only = torch.zeros_like(in_holes)
-    for span, (lo, hi) in zip(spans, canvas.holes):
-        in_holes[0, lo:hi] = True
-        if options.mode != "refine":
-            code_only[0, lo:lo + min(hi - lo, MIN_FILL_TOKENS.get(span.kind, 1))] = True
-    return Prepared(doc, InfillTask(doc.text, doc.language.name, spans, options), canvas, ids, in_holes, code_only, started)
+    attention = torch.zeros_like(ids)
+    for i, p in enumerate(rows):
+        n = p.ids.shape[1]
+        ids[i, :n], in_holes[i, :n], code_only[i, :n], attention[i, :n] = p.ids[0], p.in_holes[0], p.code_only[0], 1
+    return ids, in_holes, code_only, (None if bool(attention.all()) else attention)
 
 
-def finish_infill(denoiser, p: Prepared, ids: torch.Tensor, trace: Trace) -> InfillResult:
-    """After the first denoising pass: self-correction, drafts, syntax-guided remasking, the result."""
-    tok, options, spans, holes = denoiser.tokenizer, p.task.options, p.task.spans, p.canvas.holes
-    skip = {denoiser.pad_id, denoiser.eos_id, denoiser.mask_id}
-    if options.mode != "refine" and options.revise_rounds:
-        own = p.in_holes & ~torch.isin(ids, torch.tensor(sorted(skip), device=ids.device))
-        ids, step_trace = refine(denoiser, ids, own, replace(options.sampler, refine_rounds=options.revise_rounds), p.code_only)
-        trace.merge(step_trace)
-    best = _draft(p.doc, spans, ids, holes, tok, skip)
-    rounds = 0
-    while best.error_count and rounds < options.syntax_rounds:
-        remask = remask_errors(best, holes, tok, skip)
-        if not remask.any():
-            break
-        rounds += 1
-        new_ids, round_trace = sample(denoiser, best.ids, remask, options.sampler, code_only=p.code_only)
+def _skip_ids(denoiser) -> set[int]:
+    return {denoiser.pad_id, denoiser.eos_id, denoiser.mask_id}
+
+
+def _draft(denoiser, req: Request, row: Prepared, ids: torch.Tensor) -> Draft:
+    n = row.ids.shape[1]
+    return make_draft(req.doc, req.task.spans, ids[:n].unsqueeze(0), row.canvas.holes, denoiser.tokenizer, _skip_ids(denoiser))
+
+
+def _row_score(probs: torch.Tensor, ids: torch.Tensor, row: Prepared, skip: set[int]) -> float:
+    scores = hole_scores(probs, ids, row.canvas.holes, skip)
+    return sum(scores) / len(scores)
+
+
+def _syntax_rounds(denoiser, requests: list[Request], rows: list[Prepared], ids, code_only, attention, probs,
+                   drafts: list[Draft], sampler, trace: Trace) -> None:
+    """Rows whose file parses worse than without the fill: re-mask the tokens on broken lines, denoise again.
+    Only rows that could still win are repaired: those scored above every row of their request that parses."""
+    tok, skip = denoiser.tokenizer, _skip_ids(denoiser)
+    for round_no in range(max((r.task.options.syntax_rounds for r in requests), default=0)):
+        scores = [_row_score(probs[i], ids[i], row, skip) for i, row in enumerate(rows)]
+        best_ok: dict[int, float] = {}  # per request: the best score among rows that already parse no worse
+        for i, (row, draft) in enumerate(zip(rows, drafts)):
+            req = requests[row.request]
+            if draft.total_errors <= req.baseline.allowed and not blank_where_code_was_asked(req.task.spans, draft.fills):
+                best_ok[row.request] = max(best_ok.get(row.request, -math.inf), scores[i])
+        remask = torch.zeros_like(code_only)
+        bad = []
+        for i, (row, draft) in enumerate(zip(rows, drafts)):
+            req = requests[row.request]
+            if round_no >= req.task.options.syntax_rounds or draft.total_errors <= req.baseline.allowed:
+                continue  # (a blank fill parses: there is nothing to re-mask in it)
+            if scores[i] <= best_ok.get(row.request, -math.inf):  # repairing it could not beat a fill that parses
+                continue
+            mask = remask_errors(draft, row.canvas.holes, tok, skip)[0]
+            if mask.any():
+                remask[i, :mask.shape[0]] = mask
+                bad.append(i)
+        if not bad:
+            return
+        sub = torch.tensor(bad, device=ids.device)
+        new_ids, round_trace = sample(denoiser, ids[sub], remask[sub], sampler,
+                                      attention_mask=None if attention is None else attention[sub], code_only=code_only[sub])
         round_trace.remasked = int(remask.sum())
+        for j, i in enumerate(bad):
+            requests[rows[i].request].rounds = round_no + 1
+            candidate = _draft(denoiser, requests[rows[i].request], rows[i], new_ids[j])
+            if candidate.total_errors <= drafts[i].total_errors:
+                drafts[i], ids[i] = candidate, new_ids[j]
+                committed = ~round_trace.commit_probs[j].isnan()
+                probs[i][committed] = round_trace.commit_probs[j][committed]
+        round_trace.commit_probs = None
         trace.merge(round_trace)
-        candidate = _draft(p.doc, spans, new_ids, holes, tok, skip)
-        if candidate.error_count <= best.error_count:
-            best = candidate
-    generated = sum(1 for lo, hi in holes for t in best.ids[0, lo:hi].tolist() if t not in skip)
-    return InfillResult(best.text, best.fills, trace, generated, best.error_count, rounds, denoiser.name,
-                        time.perf_counter() - p.started)
+
+
+def _result(denoiser, req: Request, rows: list[Prepared], drafts: list[Draft], ids, probs, trace: Trace) -> InfillResult:
+    skip, spans, options = _skip_ids(denoiser), req.task.spans, req.task.options
+    scores = [hole_scores(probs[i], ids[i], row.canvas.holes, skip) for i, row in enumerate(rows)]
+    ranked = rank_candidates(req.doc, spans, drafts, scores, [row.lengths for row in rows], req.baseline, options)
+    best = ranked[0]
+    text = splice(req.doc.text, best.fills)
+    inside = sum(len(e) for e in fill_errors(req.doc, best.fills)[1])
+    source = next((i for i, d in enumerate(drafts) if d.fills == best.fills), None)  # None: assembled or cut back
+    tokens = sum(1 for lo, hi in rows[source].canvas.holes for t in ids[source, lo:hi].tolist() if t not in skip) \
+        if source is not None else len(denoiser.tokenizer.encode("".join(f.text for f in best.fills)))
+    return InfillResult(text, best.fills, trace, tokens, inside, req.rounds, denoiser.name,
+                        time.perf_counter() - req.started, best.accepted, ranked, req.baseline.allowed)
+
+
+def run_infill_batch(denoiser, requests: list[tuple[Document, list[Span], InfillOptions]]) -> list[InfillResult | Exception]:
+    """Several requests with the same sampler options and mode: every candidate canvas of every request shares each
+    model call (rows padded to one length, padding masked out of attention)."""
+    outcomes: list[InfillResult | Exception | None] = []
+    live: list[Request] = []
+    rows: list[Prepared] = []
+    for doc, spans, options in requests:
+        try:
+            started = time.perf_counter()
+            spans = _checked(denoiser, doc, spans, options)
+            new_rows = prepare_rows(denoiser, doc, spans, options, len(live))
+        except (InfillError, ValueError) as exc:
+            outcomes.append(exc)
+            continue
+        live.append(Request(doc, InfillTask(doc.text, doc.language.name, spans, options), ParseBaseline.of(doc, spans), started))
+        rows += new_rows
+        outcomes.append(None)
+    if not rows:
+        return outcomes
+    first = live[0].task.options
+    if any(repr(r.task.options.sampler) != repr(first.sampler) or r.task.options.mode != first.mode for r in live):
+        raise ValueError("a batch shares one sampler configuration and fill mode")
+    ids, in_holes, code_only, attention = _stack(denoiser, rows)
+    if first.mode == "refine":
+        ids, trace = refine(denoiser, ids, in_holes, first.sampler, code_only, attention)
+    else:
+        ids, trace = sample(denoiser, ids, in_holes, first.sampler, attention_mask=attention, code_only=code_only)
+        if first.revise_rounds:
+            own = in_holes & ~torch.isin(ids, torch.tensor(sorted(_skip_ids(denoiser)), device=ids.device))
+            ids, revise_trace = refine(denoiser, ids, own, replace(first.sampler, refine_rounds=first.revise_rounds),
+                                       code_only, attention)
+            trace.merge(revise_trace)
+    probs = trace.commit_probs if trace.commit_probs is not None else torch.full(ids.shape, float("nan"))
+    trace.commit_probs = None
+    drafts = [_draft(denoiser, live[row.request], row, ids[i]) for i, row in enumerate(rows)]
+    _syntax_rounds(denoiser, live, rows, ids, code_only, attention, probs, drafts, first.sampler, trace)
+    results = []
+    for k, req in enumerate(live):
+        mine = [i for i, row in enumerate(rows) if row.request == k]
+        row_trace = replace(trace, committed_per_step=list(trace.committed_per_step), confidences=list(trace.confidences))
+        results.append(_result(denoiser, req, [rows[i] for i in mine], [drafts[i] for i in mine], ids[mine], probs[mine],
+                               row_trace))
+    it = iter(results)
+    return [o if o is not None else next(it) for o in outcomes]
 
 
 def run_infill(denoiser, doc: Document, spans: list[Span], options: InfillOptions | None = None) -> InfillResult:
@@ -220,42 +239,8 @@ def run_infill(denoiser, doc: Document, spans: list[Span], options: InfillOption
     options = options or InfillOptions()
     if not hasattr(denoiser, "logits"):  # a text-level backend (remote FIM endpoint)
         from .remote_fill import run_remote_infill
-        spans = _checked(denoiser, doc, spans, options)
-        return run_remote_infill(denoiser, doc, spans, options, [span.budget or min(MIN_BUDGET.get(span.kind, 32) * 2,
-                                                                                    options.max_fill_tokens) for span in spans])
-    p = prepare_infill(denoiser, doc, spans, options)
-    first_pass = refine if options.mode == "refine" else sample
-    ids, trace = first_pass(denoiser, p.ids, p.in_holes, options.sampler, code_only=p.code_only)
-    return finish_infill(denoiser, p, ids, trace)
-
-
-def run_infill_batch(denoiser, requests: list[tuple[Document, list[Span], InfillOptions]]) -> list[InfillResult | Exception]:
-    """Several fills with the same sampler options denoised together: rows padded to one length share each model call."""
-    prepared: list[Prepared | Exception] = []
-    for doc, spans, options in requests:
-        try:
-            prepared.append(prepare_infill(denoiser, doc, spans, options))
-        except (InfillError, ValueError) as exc:
-            prepared.append(exc)
-    rows = [p for p in prepared if isinstance(p, Prepared)]
-    if not rows:
-        return prepared
-    if len({repr(p.task.options.sampler) for p in rows}) > 1 or any(p.task.options.mode == "refine" for p in rows):
-        raise ValueError("a batch shares one sampler configuration and fill mode")
-    length = max(p.ids.shape[1] for p in rows)
-    ids = torch.full((len(rows), length), denoiser.pad_id, dtype=torch.long, device=rows[0].ids.device)  # (B, L)
-    masked = torch.zeros_like(ids, dtype=torch.bool)
-    code_only = torch.zeros_like(masked)
-    attention = torch.zeros_like(ids)
-    for i, p in enumerate(rows):
-        n = p.ids.shape[1]
-        ids[i, :n], masked[i, :n], code_only[i, :n], attention[i, :n] = p.ids[0], p.in_holes[0], p.code_only[0], 1
-    out, trace = sample(denoiser, ids, masked, rows[0].task.options.sampler, attention_mask=attention, code_only=code_only)
-    results = iter(finish_infill(denoiser, p, out[i:i + 1, :p.ids.shape[1]], _copy(trace))
-                   for i, p in enumerate(rows))
-    return [p if isinstance(p, Exception) else next(results) for p in prepared]
-
-
-def _copy(trace: Trace) -> Trace:
-    """Each row's own copy of the batch's trace (the rows shared those model calls)."""
-    return replace(trace, committed_per_step=list(trace.committed_per_step), confidences=list(trace.confidences))
+        return run_remote_infill(denoiser, doc, _checked(denoiser, doc, spans, options), options)
+    outcome = run_infill_batch(denoiser, [(doc, spans, options)])[0]
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome

@@ -9,7 +9,6 @@ import random
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,15 +43,14 @@ class Problem:
     entry_point: str
 
 
+PACKAGED_DATA = Path(__file__).parent / "data" / "humaneval-infilling"
+
+
 def default_data_dir() -> Path:
-    """The benchmark folder: $DIFFUSION_LSP_HUMANEVAL, else ../shared/benchmarks/humaneval-infilling beside the checkout."""
+    """The benchmark folder: $DIFFUSION_LSP_HUMANEVAL, else the copy that ships inside the package."""
     if os.environ.get("DIFFUSION_LSP_HUMANEVAL"):
         return Path(os.environ["DIFFUSION_LSP_HUMANEVAL"])
-    for base in (Path.cwd(), Path(__file__).resolve().parents[1]):
-        candidate = base.parent / "shared" / "benchmarks" / "humaneval-infilling"
-        if candidate.is_dir():
-            return candidate
-    return Path("../shared/benchmarks/humaneval-infilling")
+    return PACKAGED_DATA
 
 
 def load_problems(split: str, data_dir: Path, limit: int | None = None) -> list[Problem]:
@@ -78,53 +76,118 @@ def passes(program: str, timeout: float = TEST_TIMEOUT_S) -> bool:
     return run.returncode == 0
 
 
-def fill_problem(denoiser, problem: Problem, split: str, sampler: SamplerOptions) -> tuple[str, object]:
+# How each decoder decides a hole's length (all use threshold-parallel decoding, 0.9, one token per step at least):
+# "old" is the decoding before length search (one canvas of the budget, surplus as <|pad|>, every fill shown);
+# "search" is the product's; "true-length" gets the canonical fill's token count and no pads (a ceiling).
+DECODERS = {"old": "budget", "search": "search", "true-length": "exact"}
+EVAL_SYNTAX_ROUNDS = 1  # as the language server's default
+
+
+@dataclass
+class Tally:
+    """What one decoder did over a benchmark; a fill that is not accepted is not shown, so it cannot pass."""
+
+    name: str
+    problems: int = 0
+    passed: int = 0
+    shown: int = 0
+    shown_no_worse: int = 0
+    shown_parsing: int = 0
+    got_code: int = 0
+    nfe: int = 0
+    seconds: float = 0.0
+
+    def add(self, result, shown_ok: bool, parses: bool) -> None:
+        self.problems += 1
+        self.passed += shown_ok
+        shown = result.accepted or self.name == "old"  # the old engine showed every fill
+        self.shown += shown
+        best = result.candidates[0] if result.candidates else None
+        self.shown_no_worse += shown and (best is None or best.errors <= result.baseline_errors)
+        self.shown_parsing += shown and parses
+        self.got_code += shown and any(f.text.strip() for f in result.fills)
+        self.nfe += result.trace.nfe
+        self.seconds += result.seconds
+
+    def report(self, key: str) -> dict:
+        n = max(1, self.problems)
+        shown = max(1, self.shown)
+        return {"name": self.name, key: round(self.passed / n, 4), "shown": round(self.shown / n, 4),
+                "shown_no_worse": round(self.shown_no_worse / shown, 4),
+                "shown_that_parse": round(self.shown_parsing / shown, 4),
+                "holes_with_code": round(self.got_code / n, 4), "mean_nfe": round(self.nfe / n, 2),
+                "mean_seconds": round(self.seconds / n, 3)}
+
+
+def _sampler(split: str) -> SamplerOptions:
+    """Threshold-parallel decoding, 0.9, at least two (single-line) or four (longer holes) tokens per step."""
+    return SamplerOptions(steps=16 if split in ("single-line", "line") else 32, strategy="threshold", threshold=0.9)
+
+
+def fill_problem(denoiser, problem: Problem, split: str, sampler: SamplerOptions, lengths: str = "search") -> tuple[str, object]:
     """The program with the model's fill in place, and the infill result."""
     budget = SPLITS[split][1]
     whole_lines = split in ("single-line", "multi-line")
+    truth = problem.canonical_solution[:-1] if whole_lines and problem.canonical_solution.endswith("\n") else problem.canonical_solution
+    if lengths == "exact":
+        budget = max(1, len(denoiser.tokenizer.encode(truth)))
     # Whole-line splits: the hole is a line of its own, its newline stays fixed.
     text = problem.prompt + ("\n" if whole_lines else "") + problem.suffix
     span = Span(len(problem.prompt), len(problem.prompt), kind="lines" if whole_lines else "selection", budget=budget)
-    result = run_infill(denoiser, Document(text, PY), [span], InfillOptions(sampler=sampler, max_fill_tokens=budget))
+    result = run_infill(denoiser, Document(text, PY), [span], InfillOptions(sampler=sampler, syntax_rounds=EVAL_SYNTAX_ROUNDS, max_fill_tokens=budget, lengths=lengths))
     return result.text, result
 
 
-def evaluate_humaneval(denoiser, split: str, data_dir: Path, limit: int | None, configs: list[tuple[str, SamplerOptions]]) -> dict:
+def parse_decoders(names: str) -> list[str]:
+    chosen = list(DECODERS) if names == "all" else [n.strip() for n in names.split(",") if n.strip()]
+    unknown = [n for n in chosen if n not in DECODERS]
+    if unknown or not chosen:
+        raise InfillError(f"unknown decoder {', '.join(unknown) or names!r} (choose from all, {', '.join(DECODERS)})")
+    return chosen
+
+
+def evaluate_humaneval(denoiser, split: str, data_dir: Path, limit: int | None, decoders: list[str]) -> dict:
     problems = load_problems(split, data_dir, limit)
-    report = {"model": denoiser.name, "split": split, "problems": len(problems), "budget_tokens": SPLITS[split][1], "configs": []}
-    for name, sampler in configs:
-        passed = parsed = nfe = 0
-        started = time.perf_counter()
-        for problem in tqdm(problems, desc=name, unit="problem", file=sys.stderr):
-            program, result = fill_problem(denoiser, problem, split, sampler)
-            nfe += result.trace.nfe
-            parsed += not syntax_error_ranges(program, PY)
-            passed += passes(f"{program}\n{problem.test}\ncheck({problem.entry_point})\n")
-        n = max(1, len(problems))
-        report["configs"].append({"name": name, "strategy": sampler.strategy, "steps": sampler.steps,
-                                  "pass_at_1": round(passed / n, 4), "parse_rate": round(parsed / n, 4),
-                                  "mean_nfe": round(nfe / n, 2), "seconds": round(time.perf_counter() - started, 1)})
+    report = {"model": denoiser.name, "split": split, "problems": len(problems), "budget_tokens": SPLITS[split][1],
+              "steps": _sampler(split).steps, "decoders": []}
+    tallies = [Tally(name) for name in decoders]
+    # Decoders take turns problem by problem, so a change in the machine's load touches them all alike.
+    for problem in tqdm(problems, desc=f"{split} ({', '.join(decoders)})", unit="problem", file=sys.stderr):
+        for tally in tallies:
+            program, result = fill_problem(denoiser, problem, split, _sampler(split), DECODERS[tally.name])
+            shown = result.accepted or tally.name == "old"
+            ok = shown and passes(f"{program}\n{problem.test}\ncheck({problem.entry_point})\n")
+            tally.add(result, ok, not syntax_error_ranges(program, PY))
+    report["decoders"] = [tally.report("pass_at_1") for tally in tallies]
     return report
 
 
-def humaneval_configs(split: str, decoders: str = "both") -> list[tuple[str, SamplerOptions]]:
-    budget = SPLITS[split][1]
-    one = ("one token per call", SamplerOptions(steps=budget, strategy="confidence"))
-    parallel = ("threshold-parallel 0.9", SamplerOptions(steps=budget, strategy="threshold", threshold=0.9))
-    if decoders == "both":
-        return [one, parallel]
-    if decoders == "one-per-call":
-        return [one]
-    if decoders == "threshold":
-        return [parallel]
-    raise ValueError(decoders)
+def heldout_texts(source: Path, limit_files: int = 400) -> list[str]:
+    """Python files under `source` (code the model was not trained on), sorted for a fixed sample."""
+    if not source.is_dir():
+        raise InfillError(f"no such folder: {source}")
+    texts = []
+    for path in sorted(source.rglob("*.py"))[:limit_files]:
+        try:
+            texts.append(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            continue
+    if not texts:
+        raise InfillError(f"no Python files under {source}")
+    return texts
 
 
-def line_exact_match(denoiser, texts: list[str], limit: int, sampler: SamplerOptions, seed: int = 0) -> dict:
-    """Mask one code line (from its first non-blank character) in held-out files; exact match of the fill."""
+def default_heldout_source() -> Path:
+    """pygls, installed with diffusion-lsp and absent from the training corpus (stdlib + corpus_packages.txt)."""
+    import pygls
+    return Path(pygls.__file__).parent
+
+
+def line_exact_match(denoiser, texts: list[str], limit: int, decoders: list[str], seed: int = 0) -> dict:
+    """Mask one code line (from its first non-blank character) in held-out files; exact match of the shown fill."""
     rng = random.Random(seed)
-    hits = total = nfe = 0
-    for _ in tqdm(range(limit), desc="exact match", unit="line", file=sys.stderr):
+    cases = []
+    while len(cases) < limit:
         text = rng.choice(texts)
         lines = text.split("\n")
         candidates = [i for i, line in enumerate(lines) if len(line.strip()) >= 4 and not line.strip().startswith("#")]
@@ -132,11 +195,16 @@ def line_exact_match(denoiser, texts: list[str], limit: int, sampler: SamplerOpt
             continue
         i = rng.choice(candidates)
         start = sum(len(line) + 1 for line in lines[:i]) + len(lines[i]) - len(lines[i].lstrip())
-        end = start + len(lines[i].strip())
-        doc = Document(text, PY)
-        result = run_infill(denoiser, doc, [Span(start, end, kind="line", single_line=True, budget=32)],
-                            InfillOptions(sampler=sampler, max_fill_tokens=32))
-        hits += result.fills[0].text.strip() == text[start:end].strip()
-        nfe += result.trace.nfe
-        total += 1
-    return {"lines": total, "exact_match": round(hits / max(1, total), 4), "mean_nfe": round(nfe / max(1, total), 2)}
+        cases.append((text, start, start + len(lines[i].strip())))
+    tallies = [Tally(name) for name in decoders]
+    for text, start, end in tqdm(cases, desc=f"exact match ({', '.join(decoders)})", unit="line", file=sys.stderr):
+        truth, doc = text[start:end], Document(text, PY)
+        for tally in tallies:
+            budget = max(1, len(denoiser.tokenizer.encode(truth))) if tally.name == "true-length" else 32
+            result = run_infill(denoiser, doc, [Span(start, end, kind="line", single_line=True, budget=budget)],
+                                InfillOptions(sampler=_sampler("line"), syntax_rounds=EVAL_SYNTAX_ROUNDS, max_fill_tokens=budget,
+                                              lengths=DECODERS[tally.name]))
+            shown = result.accepted or tally.name == "old"
+            tally.add(result, shown and result.fills[0].text.strip() == truth.strip(),
+                      not syntax_error_ranges(result.text, PY))
+    return {"lines": len(cases), "decoders": [tally.report("exact_match") for tally in tallies]}

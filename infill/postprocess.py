@@ -57,8 +57,17 @@ def clean_fill(raw: str, span: Span, prefix_line: str, suffix: str) -> str:
         body = reindent(body, span.indent or "", True).rstrip()
         return "\n" + body if body.strip() else ""
     at_line_start = prefix_line == ""
-    if span.indent is not None:
+    after_indent = bool(prefix_line) and not prefix_line.strip() and span.indent is not None
+    if after_indent:  # the span starts after kept indentation, which the first line continues
+        text = text.lstrip("\n")
+        if text[:1] in (" ", "\t"):  # the model indented its first line as if from column 0: lay it out from
+            text = reindent(text, span.indent, True)  # the kept indentation, then drop that once
+            text = text[len(span.indent):] if text.startswith(span.indent) else text.lstrip(" \t")
+        # else, as in the file itself: the first line goes on after the indentation, later lines keep their columns
+    elif span.indent is not None:
         text = reindent(text, span.indent, at_line_start)
+    if span.kind == "body":  # blank lines before a body's first statement are noise
+        text = text.lstrip("\n") if text.strip() else text
     if span.kind in ("lines", "body", "hole", "selection"):
         text = text.rstrip("\n")  # the newline after the span stays fixed
         text = "\n".join(line.rstrip() for line in text.split("\n"))

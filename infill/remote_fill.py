@@ -1,52 +1,86 @@
-"""Filling with a text-level backend (a remote FIM endpoint): one request per span, syntax-checked retries."""
+"""Filling with a text-level backend (a remote API): one request per span, syntax-checked retries; with a chat
+endpoint, rewriting a selection by an instruction."""
 
 from __future__ import annotations
 
+import textwrap
 import time
 
+from model.remote import strip_fences
 from model.sampler import Trace
 
+from .acceptance import ParseBaseline, fill_errors, splice
+from .candidates import rank_candidates
 from .document import Document
+from .drafts import Draft
+from .errors import InfillError
+from .lengths import MIN_BUDGET
 from .postprocess import clean_fill, drop_repeated_rest_of_line
-from .syntax import errors_within, syntax_error_ranges
 from .task import Fill, InfillOptions, InfillResult, Span
 
 CHARS_PER_TOKEN = 4  # context is cut in characters: the remote side tokenizes
 
 
-def _fill_span(filler, text: str, span: Span, doc: Document, budget: int, context_chars: int, temperature: float) -> str:
+def _fill_span(filler, text: str, span: Span, doc: Document, budget: int, context_chars: int, temperature: float,
+               options: InfillOptions) -> str:
     prompt, suffix = text[max(0, span.start - context_chars):span.start], text[span.end:span.end + context_chars // 3]
-    raw = filler.complete(prompt, suffix, budget, temperature)
+    if options.mode == "instruct":
+        raw = _rewrite(filler, text, span, doc, budget, context_chars, options.instruction or "")
+    else:
+        raw = filler.complete(prompt, suffix, budget, temperature, extra=list(options.neighbours))
     prefix_line = text[text.rfind("\n", 0, span.start) + 1:span.start]
     return drop_repeated_rest_of_line(doc, span, clean_fill(raw, span, prefix_line, text[span.end:]))
 
 
-def run_remote_infill(filler, doc: Document, spans: list[Span], options: InfillOptions, budgets: list[int]) -> InfillResult:
-    """Fill spans left to right, each seeing the fills before it; a fill that does not parse is asked for again."""
+def _rewrite(filler, text: str, span: Span, doc: Document, budget: int, context_chars: int, instruction: str) -> str:
+    """A chat model's rewrite of the selection: the code of its reply (a fenced block or the plain reply)."""
+    before, after = text[max(0, span.start - context_chars):span.start], text[span.end:span.end + context_chars // 3]
+    reply = filler.rewrite(instruction, doc.language.name, before, text[span.start:span.end], after, budget)
+    code = textwrap.dedent(strip_fences(reply)).strip("\n")
+    if not code.strip():
+        raise InfillError("the model's reply to the instruction held no code")
+    prefix_line = text[text.rfind("\n", 0, span.start) + 1:span.start]
+    if prefix_line.strip():  # the selection starts after code on its line: the reply goes on from there
+        return code
+    # Chat models write the selection from column 0: lay it out at the selection's own indentation.
+    selected = text[span.start:span.end]
+    indent = prefix_line or selected[: len(selected) - len(selected.lstrip(" \t"))]
+    lines = code.split("\n")
+    return "\n".join([("" if prefix_line else indent) + lines[0]] + [indent + line if line.strip() else "" for line in lines[1:]])
+
+
+def run_remote_infill(filler, doc: Document, spans: list[Span], options: InfillOptions) -> InfillResult:
+    """Fill spans left to right, each seeing the fills before it; a fill that does not parse is asked for again.
+    The remote side decides each fill's length; the result is checked and ranked like a local one."""
     started = time.perf_counter()
     trace = Trace()
     context_chars = (options.context_tokens or 2048) * CHARS_PER_TOKEN
-    fills = []
-    for span, budget in zip(spans, budgets):
+    budgets = [span.budget or min(MIN_BUDGET.get(span.kind, 32) * 2, options.max_fill_tokens) for span in spans]
+    if options.mode == "instruct":  # a rewrite may be longer than the selection
+        budgets = [max(b, min(options.max_fill_tokens, 4 * (s.end - s.start) // CHARS_PER_TOKEN + 64)) for b, s in zip(budgets, spans)]
+    baseline = ParseBaseline.of(doc, spans)
+    fills: list[Fill] = []
+    for k, (span, budget) in enumerate(zip(spans, budgets)):
         best, best_errors = None, None
         for attempt in range(1 + options.syntax_rounds):
             text = _fill_span(filler, doc.text, span, doc, budget, context_chars,
-                              options.sampler.temperature if attempt == 0 else max(0.3, options.sampler.temperature))
+                              options.sampler.temperature if attempt == 0 else max(0.3, options.sampler.temperature), options)
             trace.nfe += 1
-            candidate = doc.text[:span.start] + text + doc.text[span.end:]
-            errors = len(errors_within(syntax_error_ranges(candidate, doc.language), span.start, span.start + len(text)))
-            if best_errors is None or errors < best_errors:
-                best, best_errors = text, errors
-            if errors == 0:
+            untouched = [Fill(s.start, s.end, doc.text[s.start:s.end]) for s in spans[k + 1:]]
+            total, _ = fill_errors(doc, fills + [Fill(span.start, span.end, text)] + untouched)
+            if best_errors is None or total < best_errors:
+                best, best_errors = text, total
+            if total <= baseline.allowed:
                 break
-        fills.append((Fill(span.start, span.end, best), best_errors))
-    pieces, pos = [], 0
-    for fill, _ in fills:
-        pieces += [doc.text[pos:fill.start], fill.text]
-        pos = fill.end
-    pieces.append(doc.text[pos:])
+        fills.append(Fill(span.start, span.end, best))
+    total, per_fill = fill_errors(doc, fills)
+    draft = Draft(None, fills, splice(doc.text, fills), [], per_fill, total)
+    ranked = rank_candidates(doc, spans, [draft], [[0.0] * len(spans)], [budgets], baseline, options)
+    best = ranked[0]
     trace.steps = trace.nfe
     trace.seconds = time.perf_counter() - started
-    return InfillResult("".join(pieces), [f for f, _ in fills], trace, tokens=0,
-                        syntax_errors=sum(e for _, e in fills), syntax_rounds=trace.nfe - len(spans),
-                        model=filler.name, seconds=trace.seconds)
+    _, best_errors = fill_errors(doc, best.fills)
+    return InfillResult(splice(doc.text, best.fills), best.fills, trace, tokens=0,
+                        syntax_errors=sum(len(e) for e in best_errors), syntax_rounds=trace.nfe - len(spans),
+                        model=filler.name, seconds=trace.seconds, accepted=best.accepted, candidates=ranked,
+                        baseline_errors=baseline.allowed)

@@ -163,7 +163,7 @@ def select_function_body(doc: Document, function: FunctionInfo) -> Span:
 
 
 def select_holes(doc: Document, marker: str = DEFAULT_HOLE_MARKER) -> list[Span]:
-    """One span per hole marker; a marker alone on its line owns the whole line."""
+    """One span per hole marker; a marker alone on its line owns the rest of its line (not its indentation)."""
     if not marker:
         raise InfillError("the hole marker is empty")
     spans, pos = [], doc.text.find(marker)
@@ -171,8 +171,8 @@ def select_holes(doc: Document, marker: str = DEFAULT_HOLE_MARKER) -> list[Span]
         end = pos + len(marker)
         line_start = _line_start(doc, pos)
         alone = doc.text[line_start:pos].strip() == "" and doc.text[end:_line_end(doc, end)].strip() == ""
-        if alone:
-            spans.append(Span(line_start, _line_end(doc, end), kind="hole", indent=doc.text[line_start:pos]))
+        if alone:  # the indentation before the marker stays as it is; the fill's later lines follow it
+            spans.append(Span(pos, _line_end(doc, end), kind="hole", indent=doc.text[line_start:pos]))
         else:
             spans.append(Span(pos, end, kind="hole", single_line="\n" not in doc.text[pos:end]))
         pos = doc.text.find(marker, end)
@@ -182,11 +182,14 @@ def select_holes(doc: Document, marker: str = DEFAULT_HOLE_MARKER) -> list[Span]
 
 
 def _inside(doc: Document, offset: int, types: frozenset[str]) -> bool:
-    node = doc.node_at(offset)
-    while node is not None:
-        if node.type in types and doc.start_of(node) < offset < doc.end_of(node):
-            return True
-        node = node.parent
+    for node in [doc.node_at(offset)] + ([doc.node_at(offset - 1)] if offset > 0 else []):  # the cursor may end a node
+        while node is not None:
+            start, end = doc.start_of(node), doc.end_of(node)
+            # The end of a line comment is still inside it (typing goes on there); the end of `*/` is not.
+            open_end = offset == end and node.type in doc.language.comment_types and not doc.node_text(node).endswith("*/")
+            if node.type in types and start < offset and (offset < end or open_end):
+                return True
+            node = node.parent
     return False
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+import warnings
+
 from .languages import LanguageSpec, make_parser
 from .positions import str_offset
 
@@ -26,3 +29,17 @@ def syntax_error_ranges(text: str, spec: LanguageSpec) -> list[tuple[int, int]]:
 def errors_within(ranges: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
     """The error ranges that touch [start, end]; a zero-width MISSING node at either edge counts."""
     return [(a, b) for a, b in ranges if a <= end and b >= start]
+
+
+def compiler_rejects(text: str, spec: LanguageSpec) -> bool:
+    """Python only: CPython's own parser (AST only, nothing runs) also sees what tree-sitter's error recovery
+    forgives, such as a block opener with no indented body after it."""
+    if spec.name != "python":
+        return False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escape sequences and the like are not parse errors
+            ast.parse(text)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return True
+    return False

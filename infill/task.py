@@ -31,6 +31,11 @@ class InfillOptions:
     context_tokens: int | None = None  # None: the model's whole window
     mode: str = "fill"              # one of MODES
     instruction: str | None = None
+    lengths: str = "search"         # fill mode: "search" several lengths per hole, one "budget" canvas with pads,
+                                    # or "exact": each hole is exactly its span's budget, no pads (a ceiling in evals)
+    candidates: int = 1             # ranked candidates to return (distinct fills, best first)
+    cut_back: bool = False          # ghost text: a fill that parses worse is cut to its longest prefix that does not
+    neighbours: tuple[tuple[str, str], ...] = ()  # (file name, text) of other open files, for remote APIs that take them
 
 
 @dataclass
@@ -51,8 +56,19 @@ class Fill:
 
 
 @dataclass
+class Candidate:
+    """One complete way to fill the spans, with the model's score for it and whether it may be shown."""
+
+    fills: list[Fill]
+    score: float              # mean log-probability of the fill tokens when the model committed them
+    errors: int               # ERROR/MISSING nodes in the whole file with these fills
+    accepted: bool            # the file parses no worse than without the fill
+    lengths: list[int] = field(default_factory=list)  # the hole lengths it was decoded at (token positions)
+
+
+@dataclass
 class InfillResult:
-    text: str                 # the whole new document
+    text: str                 # the whole new document (the best attempt, also when it is not accepted)
     fills: list[Fill]
     trace: Trace
     tokens: int               # tokens the model generated (pads excluded)
@@ -60,3 +76,6 @@ class InfillResult:
     syntax_rounds: int        # remasking rounds that ran
     model: str
     seconds: float = 0.0
+    accepted: bool = True     # False: no candidate parses as well as the file did without the fill; show nothing
+    candidates: list[Candidate] = field(default_factory=list)  # accepted ones first, then by score
+    baseline_errors: int = 0  # parse errors the file may have with the fill (the better of as-is and emptied)

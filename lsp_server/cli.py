@@ -39,6 +39,9 @@ def _char_range(value: str) -> tuple[tuple[int, int], tuple[int, int]]:
 def _add_model_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", default="builtin", help="builtin, a checkpoint directory, or a URL")
     p.add_argument("--device", default="auto", help="auto, cpu or cuda")
+    p.add_argument("--remote-model", default="", help="with a URL: the request's `model` field")
+    p.add_argument("--remote-api", default="auto", help="with a URL: auto, openai-completions, fim, llama-infill, chat")
+    p.add_argument("--api-key-env", default="", help="with a URL: the environment variable holding the API key")
 
 
 def _add_sampler_args(p: argparse.ArgumentParser) -> None:
@@ -48,6 +51,8 @@ def _add_sampler_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--block-length", type=int, default=0, help="semi-autoregressive blocks of this many tokens")
     p.add_argument("--temperature", type=float, default=0.0)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--cache", default="none", choices=["none", "prefix", "dual"],
+                   help="keep the context's keys/values between steps (built-in model; approximate, not yet measured)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--revise", type=int, default=0, help="self-correction rounds on the fill's own low-confidence tokens")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the file")
     p.add_argument("--write", action="store_true", help="edit the file in place")
+    p.add_argument("--accept-broken", action="store_true",
+                   help="print or write the best fill even when it parses worse than the file did (exit 0)")
     _add_model_args(p)
     _add_sampler_args(p)
 
@@ -84,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--steps", type=int, default=8)
     p.add_argument("--batch-window-ms", type=float, default=20.0, help="requests arriving this close together share a batch")
+    p.add_argument("--api-key", help="bearer key clients must send (or $DIFFUSION_LSP_SERVE_KEYS, comma-separated); "
+                                     "required to bind beyond loopback")
+    p.add_argument("--max-queue", type=int, default=64, help="requests waiting at most; more are answered 429")
     _add_model_args(p)
 
     p = sub.add_parser("doctor", help="check torch, devices, the model and the grammars")
@@ -100,14 +110,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--requests", type=int, default=50, help="with --lsp: how many completion requests")
     _add_model_args(p)
 
-    p = sub.add_parser("eval", help="measure the model: HumanEval infilling pass@1, or line exact match")
-    p.add_argument("benchmark", choices=["humaneval-infilling", "line-exact-match"])
+    p = sub.add_parser("eval", help="measure the model: HumanEval infilling pass@1, or line exact match; plot reports")
+    p.add_argument("benchmark", choices=["humaneval-infilling", "line-exact-match", "plot"])
     p.add_argument("--split", default="single-line", help="single-line, multi-line, random-span, random-span-light")
     p.add_argument("--limit", type=int, default=None, help="evaluate a fixed random subset of this many problems")
-    p.add_argument("--data", help="benchmark folder (default: ../shared/benchmarks/humaneval-infilling)")
-    p.add_argument("--decoders", default="both", choices=["both", "one-per-call", "threshold"],
-                   help="humaneval-infilling: which decoders to run (both compares them in one run)")
-    p.add_argument("--corpus", default="runs/corpus", help="line-exact-match: corpus folder with val.jsonl")
+    p.add_argument("--data", help="benchmark folder (default: the copy shipped in the package)")
+    p.add_argument("--decoders", default="all",
+                   help="comma-separated: old (one padded canvas), search (length search), true-length (ceiling); or all")
+    p.add_argument("--source", help="line-exact-match: a folder of held-out .py files (default: the installed pygls)")
+    p.add_argument("--corpus", help="line-exact-match: a corpus folder with val.jsonl instead of --source")
+    p.add_argument("--reports", nargs="*", help="plot: JSON reports printed by eval --json")
+    p.add_argument("--out", help="plot: the PNG to write")
     p.add_argument("--json", action="store_true")
     _add_model_args(p)
 

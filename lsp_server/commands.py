@@ -16,6 +16,15 @@ from infill.task import InfillOptions, Span
 from model.sampler import STRATEGIES, SamplerOptions
 
 
+NO_PARSING_FILL = 3  # exit code: the model found no fill that parses as well as the file did without it
+
+
+def load_backend(args):
+    """The model the command-line options name (a local checkpoint or a remote API)."""
+    from model.denoiser import load_denoiser
+    return load_denoiser(args.model, args.device, args.remote_model, args.remote_api, args.api_key_env)
+
+
 def print_json(obj) -> None:
     json.dump(obj, sys.stdout, ensure_ascii=False)
     sys.stdout.write("\n")
@@ -34,14 +43,13 @@ def run(args) -> int:
     if args.command == "serve":
         return serve_command(args)
     if args.command == "serve-http":
-        from model.denoiser import load_denoiser
-
-        from .http_api import serve_http
+        from .http_api import check_exposure, serve_http, server_keys
         from .settings import Settings
         if not 0 <= args.port <= 65535:
             raise InfillError(f"bad port {args.port}")
-        serve_http(load_denoiser(args.model, args.device), Settings(steps=args.steps), args.host, args.port,
-                   args.batch_window_ms / 1000)
+        check_exposure(args.host, server_keys(args.api_key))  # before the model loads
+        serve_http(load_backend(args), Settings(steps=args.steps), args.host, args.port,
+                   args.batch_window_ms / 1000, args.api_key, args.max_queue)
         return 0
     if args.command == "doctor":
         from .doctor import doctor_command
@@ -61,7 +69,7 @@ def sampler_options(args) -> SamplerOptions:
     if args.steps < 1:
         raise InfillError("--steps must be at least 1")
     return SamplerOptions(steps=args.steps, strategy=args.sampler, threshold=args.threshold,
-                          block_length=args.block_length, temperature=args.temperature, seed=args.seed)
+                          block_length=args.block_length, temperature=args.temperature, seed=args.seed, cache=args.cache)
 
 
 def _cli_offset(doc: Document, line: int, column: int) -> int:
@@ -95,39 +103,60 @@ def _one_based(doc: Document, offset: int) -> list[int]:
 
 
 def infill_command(args) -> int:
-    from model.denoiser import load_denoiser
-
     path = Path(args.file)
     doc = Document.from_path(path, language_for_id(args.language) if args.language else None)
     spans = select_cli_spans(doc, args)
     mode = "instruct" if args.instruction else ("refine" if args.polish else "fill")
     options = InfillOptions(sampler=sampler_options(args), syntax_rounds=args.syntax_rounds, revise_rounds=args.revise,
                             max_fill_tokens=args.max_tokens, mode=mode, instruction=args.instruction)
-    denoiser = load_denoiser(args.model, args.device)
+    denoiser = load_backend(args)
     result = run_infill(denoiser, doc, spans, options)
-    if args.write:
+    usable = result.accepted or args.accept_broken
+    if args.write and usable:
         write_atomically(path, result.text)
     if args.json:
-        print_json({
-            "text": result.text,
-            "fills": [{"start": _one_based(doc, f.start), "end": _one_based(doc, f.end), "text": f.text} for f in result.fills],
-            "nfe": result.trace.nfe,
-            "tokens": result.tokens,
-            "seconds": round(result.seconds, 4),
-            "model": result.model,
-            "syntax_errors": result.syntax_errors,
-            "syntax_rounds": result.syntax_rounds,
-        })
-    elif not args.write:
+        print_json(infill_json(doc, result, usable))
+    elif usable and not args.write:
         sys.stdout.write(result.text)
+    if not usable:
+        print(f"diffusion-lsp: no fill that parses was found: the best attempt leaves {result.candidates[0].errors} "
+              f"parse error(s) where the file had {result.baseline_errors}; the file is unchanged "
+              "(--json shows the attempt under best_attempt; --accept-broken takes it anyway)", file=sys.stderr)
+        return NO_PARSING_FILL
     return 0
+
+
+def _fills_json(doc: Document, fills) -> list[dict]:
+    return [{"start": _one_based(doc, f.start), "end": _one_based(doc, f.end), "text": f.text} for f in fills]
+
+
+def infill_json(doc: Document, result, usable: bool) -> dict:
+    """The --json object: the new file and its fills, or (nothing usable) the untouched file and the best attempt."""
+    out = {
+        "text": result.text if usable else doc.text,
+        "fills": _fills_json(doc, result.fills) if usable else [],
+        "accepted": result.accepted,
+        "nfe": result.trace.nfe,
+        "tokens": result.tokens,
+        "seconds": round(result.seconds, 4),
+        "model": result.model,
+        "syntax_errors": result.syntax_errors,
+        "syntax_rounds": result.syntax_rounds,
+        "baseline_errors": result.baseline_errors,
+        "candidates": [{"fills": _fills_json(doc, c.fills), "score": round(c.score, 4) if c.score > -1e30 else None,
+                        "parse_errors": c.errors, "accepted": c.accepted, "lengths": c.lengths} for c in result.candidates],
+    }
+    if not usable:
+        out["best_attempt"] = {"text": result.text, "fills": _fills_json(doc, result.fills)}
+    return out
 
 
 def serve_command(args) -> int:
     from .server import serve
     from .settings import Settings, apply_settings
 
-    settings, warnings = apply_settings(Settings(), {"model": args.model, "device": args.device})
+    settings, warnings = apply_settings(Settings(), {"model": args.model, "device": args.device, "remote_model": args.remote_model,
+                                                     "remote_api": args.remote_api, "remote_api_key_env": args.api_key_env})
     if warnings:
         raise InfillError(warnings[0])
     tcp = None
@@ -142,8 +171,6 @@ def serve_command(args) -> int:
 
 def bench_command(args) -> int:
     from infill.benchmark import DEFAULT_BENCH_FILE, compare_strategies
-    from model.denoiser import load_denoiser
-
     if args.lsp:
         from .latency import measure_latency
         if args.requests < 1:
@@ -152,7 +179,7 @@ def bench_command(args) -> int:
                                  {"steps": args.steps} if args.steps != 16 else None)
         print(json.dumps(report))
         return 0
-    denoiser = load_denoiser(args.model, args.device)
+    denoiser = load_backend(args)
     report = compare_strategies(denoiser, Path(args.file) if args.file else DEFAULT_BENCH_FILE,
                                 tokens=args.tokens, steps=args.steps, repeats=args.repeats)
     if args.plot:
@@ -169,23 +196,37 @@ def bench_command(args) -> int:
 
 def eval_command(args) -> int:
     from infill import evaluation
-    from model.denoiser import load_denoiser
-
+    if args.benchmark == "plot":
+        from infill.evaluation_plot import plot_reports
+        if not args.reports or not args.out:
+            raise InfillError("eval plot needs --reports FILE.json ... and --out FILE.png")
+        try:
+            reports = [json.loads(Path(r).read_text()) for r in args.reports]
+        except ValueError as exc:
+            raise InfillError(f"a report is not valid JSON: {exc}") from None
+        plot_reports(reports, Path(args.out))
+        return 0
     if args.limit is not None and args.limit < 1:
         raise InfillError("--limit must be at least 1")
+    decoders = evaluation.parse_decoders(args.decoders)
     if args.benchmark == "humaneval-infilling":
         data = Path(args.data) if args.data else evaluation.default_data_dir()
         evaluation.load_problems(args.split, data, 1)  # bad split or missing data fail before the model loads
-        denoiser = load_denoiser(args.model, args.device)
-        report = evaluation.evaluate_humaneval(denoiser, args.split, data, args.limit, evaluation.humaneval_configs(args.split, args.decoders))
+        denoiser = load_backend(args)
+        report = evaluation.evaluate_humaneval(denoiser, args.split, data, args.limit, decoders)
     else:
-        from model.training.corpus import read_texts
-        val = Path(args.corpus) / "val.jsonl"
-        if not val.is_file():
-            raise InfillError(f"no validation split at {val} (run `diffusion-lsp train corpus` first)")
-        denoiser = load_denoiser(args.model, args.device)
-        report = {"model": denoiser.name, **evaluation.line_exact_match(denoiser, read_texts(val), args.limit or 200,
-                                                                      SamplerOptions(steps=32, strategy="threshold"))}
+        if args.corpus:
+            from model.training.corpus import read_texts
+            val = Path(args.corpus) / "val.jsonl"
+            if not val.is_file():
+                raise InfillError(f"no validation split at {val} (run `diffusion-lsp train corpus` first)")
+            texts, source = read_texts(val), str(val)
+        else:
+            source = Path(args.source) if args.source else evaluation.default_heldout_source()
+            texts, source = evaluation.heldout_texts(source), str(source)
+        denoiser = load_backend(args)
+        report = {"model": denoiser.name, "source": source,
+                  **evaluation.line_exact_match(denoiser, texts, args.limit or 200, decoders)}
     if args.json:
         print(json.dumps(report))
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from infill.document import Document
-from infill.task import Fill
+from infill.task import Fill, InfillResult
 
 
 def encoding_name(kind) -> str:
@@ -45,3 +45,14 @@ def inline_item(doc: Document, fill: Fill, encoding: str) -> types.InlineComplet
     if not fill.text.strip() or fill.text == doc.text[fill.start:fill.end]:
         return None
     return types.InlineCompletionItem(insert_text=fill.text, range=lsp_range(doc, fill.start, fill.end, encoding))
+
+
+def inline_items(doc: Document, result: InfillResult | None, limit: int, encoding: str) -> list[types.InlineCompletionItem]:
+    """Up to `limit` distinct ghost texts, best first; only candidates that parse no worse than the code did."""
+    items, seen = [], set()
+    for candidate in (result.candidates if result else []):
+        item = inline_item(doc, candidate.fills[0], encoding) if candidate.accepted else None
+        if item is not None and item.insert_text not in seen:
+            seen.add(item.insert_text)
+            items.append(item)
+    return items[:limit]

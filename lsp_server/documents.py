@@ -76,3 +76,12 @@ class DocumentStore:
     def uris(self) -> list[str]:
         return list(self._docs)
 
+    def neighbours(self, uri: str, most: int = 3, chars: int = 4000) -> tuple[tuple[str, str], ...]:
+        """(file name, start of text) of other open documents in the same language: context for remote APIs that
+        take other files (llama.cpp's input_extra)."""
+        entry = self._docs.get(uri)
+        if entry is None or entry.document is None:
+            return ()
+        same = [e for u, e in self._docs.items() if u != uri and e.document is not None
+                and e.document.language.name == entry.document.language.name]
+        return tuple((e.uri.rsplit("/", 1)[-1], e.document.text[:chars]) for e in same[:most])

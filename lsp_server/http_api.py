@@ -1,144 +1,169 @@
-"""`diffusion-lsp serve-http`: the OpenAI-style FIM endpoint, served from the machine that holds the model.
+"""`diffusion-lsp serve-http`: the model as an OpenAI-style FIM endpoint, on Starlette and uvicorn.
 
-POST /v1/completions {"prompt", "suffix", "max_tokens", "temperature", "language"} ->
-{"choices": [{"text": ...}]}; GET /v1/models lists the model. One model thread serves every request:
-requests that arrive within `batch_window_s` of each other are denoised together, as one padded batch.
+POST /v1/completions {"prompt", "suffix", "max_tokens", "temperature", "language", "stream"} ->
+{"choices": [{"text": ...}]} (with `stream: true`, server-sent events in OpenAI's format, ending in [DONE]);
+GET /v1/models; GET /health. Bearer API keys (`--api-key` or $DIFFUSION_LSP_SERVE_KEYS, comma-separated) guard
+every route but /health; a server reachable beyond loopback must have one. One model thread serves every request;
+requests arriving within `batch_window_s` of each other are denoised together (http_batcher.py); a full queue
+answers 429 with Retry-After. A fill that parses worse than the code around it is never handed out (empty text).
 """
 
 from __future__ import annotations
 
+import asyncio
+import hmac
+import ipaddress
 import json
-import queue
-import threading
+import os
 import time
 import uuid
-from concurrent.futures import Future
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, StreamingResponse
+from starlette.routing import Route
 
 from infill.document import Document
-from infill.engine import run_infill, run_infill_batch
 from infill.errors import InfillError
 from infill.languages import language_for_id
 from infill.task import Span
 from model.errors import ModelError
 
+from .http_batcher import Batcher, QueueFull
 from .settings import Settings
 
 MAX_BODY_BYTES = 2_000_000
+MAX_TOKENS_LIMIT = 1024
+KEYS_ENV = "DIFFUSION_LSP_SERVE_KEYS"
 
 
-class CompletionServer(ThreadingHTTPServer):
-    daemon_threads = True
+def _error(status: int, message: str, headers: dict | None = None) -> JSONResponse:
+    kind = {401: "authentication_error", 429: "rate_limit_error"}.get(status,
+                                                                      "invalid_request_error" if status < 500 else "server_error")
+    return JSONResponse({"error": {"message": message, "type": kind}}, status, headers=headers)
 
-    def __init__(self, address, denoiser, settings: Settings, batch_window_s: float = 0.02, max_batch: int = 8):
-        super().__init__(address, CompletionHandler)
-        self.denoiser, self.settings = denoiser, settings
-        self.batch_window_s, self.max_batch = batch_window_s, max_batch
-        self.pending: queue.Queue = queue.Queue()
-        threading.Thread(target=self._model_loop, name="diffusion-model", daemon=True).start()
 
-    def request(self, body: dict):
-        """(document, spans, options) of a completion request; InfillError on a bad field."""
-        prompt, suffix = body.get("prompt"), body.get("suffix", "")
-        max_tokens, temperature = body.get("max_tokens", self.settings.max_tokens), body.get("temperature", 0.0)
-        if not isinstance(prompt, str) or not isinstance(suffix, str):
-            raise InfillError("prompt and suffix must be strings")
-        if not isinstance(max_tokens, int) or not 1 <= max_tokens <= 1024:
-            raise InfillError("max_tokens must be an integer from 1 to 1024")
-        if not isinstance(temperature, (int, float)) or not 0 <= temperature <= 2:
-            raise InfillError("temperature must be a number from 0 to 2")
-        doc = Document(prompt + suffix, language_for_id(str(body.get("language", "python"))))
-        options = self.settings.infill_options()
-        options.sampler.temperature = float(temperature)
-        options.max_fill_tokens = max_tokens
-        return doc, [Span(len(prompt), len(prompt), kind="selection", budget=max_tokens)], options
+def completion_request(body, settings: Settings, max_tokens_limit: int = MAX_TOKENS_LIMIT):
+    """(document, spans, options) of a completion request; InfillError on a bad field."""
+    if not isinstance(body, dict):
+        raise InfillError("the body must be a JSON object")
+    prompt, suffix = body.get("prompt"), body.get("suffix", "")
+    max_tokens, temperature = body.get("max_tokens", settings.max_tokens), body.get("temperature", 0.0)
+    if not isinstance(prompt, str) or not isinstance(suffix, str):
+        raise InfillError("prompt and suffix must be strings")
+    if not isinstance(max_tokens, int) or isinstance(max_tokens, bool) or not 1 <= max_tokens <= max_tokens_limit:
+        raise InfillError(f"max_tokens must be an integer from 1 to {max_tokens_limit}")
+    if not isinstance(temperature, (int, float)) or not 0 <= temperature <= 2:
+        raise InfillError("temperature must be a number from 0 to 2")
+    doc = Document(prompt + suffix, language_for_id(str(body.get("language", "python"))))
+    options = settings.infill_options()
+    options.sampler.temperature = float(temperature)
+    options.max_fill_tokens = max_tokens
+    return doc, [Span(len(prompt), len(prompt), kind="selection", budget=max_tokens)], options
 
-    def complete(self, body: dict) -> dict:
-        future: Future = Future()
-        self.pending.put((self.request(body), future))
-        result, batch_size = future.result()
-        return {"id": f"cmpl-{uuid.uuid4().hex[:24]}", "object": "text_completion", "created": int(time.time()),
-                "model": self.denoiser.name, "choices": [{"index": 0, "text": result.fills[0].text, "finish_reason": "stop"}],
-                "usage": {"completion_tokens": result.tokens, "model_calls": result.trace.nfe, "batch_size": batch_size}}
 
-    def _model_loop(self) -> None:
-        while True:
-            batch = [self.pending.get()]
-            deadline = time.monotonic() + self.batch_window_s
-            while len(batch) < self.max_batch and (left := deadline - time.monotonic()) > 0:
-                try:
-                    batch.append(self.pending.get(timeout=left))
-                except queue.Empty:
-                    break
-            groups: dict[str, list] = {}
-            for item in batch:  # one sampler configuration per model batch
-                groups.setdefault(repr(item[0][2].sampler), []).append(item)
-            for items in groups.values():
-                self._run(items)
+def _completion(model: str, text: str, result, batch_size: int) -> dict:
+    return {"id": f"cmpl-{uuid.uuid4().hex[:24]}", "object": "text_completion", "created": int(time.time()), "model": model,
+            "choices": [{"index": 0, "text": text, "finish_reason": "stop"}],
+            "usage": {"completion_tokens": result.tokens, "model_calls": result.trace.nfe, "batch_size": batch_size}}
 
-    def _run(self, items) -> None:
+
+def _events(model: str, text: str, result, batch_size: int):
+    """OpenAI-style streamed chunks: the text a line at a time, a finish chunk, then [DONE]."""
+    ident, created = f"cmpl-{uuid.uuid4().hex[:24]}", int(time.time())
+    pieces = [line for line in text.splitlines(keepends=True)] or [""]
+    for piece in pieces:
+        yield f"data: {json.dumps({'id': ident, 'object': 'text_completion', 'created': created, 'model': model, 'choices': [{'index': 0, 'text': piece, 'finish_reason': None}]})}\n\n"
+    final = _completion(model, "", result, batch_size)
+    final["id"], final["created"], final["choices"][0]["finish_reason"] = ident, created, "stop"
+    yield f"data: {json.dumps(final)}\n\n"
+    yield "data: [DONE]\n\n"
+
+
+def build_app(denoiser, settings: Settings, api_keys: list[str], batch_window_s: float = 0.02, max_queue: int = 64,
+              max_tokens_limit: int = MAX_TOKENS_LIMIT) -> Starlette:
+    batcher = Batcher(denoiser, batch_window_s, max_queue=max_queue)
+
+    def authorised(request: Request) -> bool:
+        if not api_keys:
+            return True
+        given = request.headers.get("authorization", "")
+        token = given[7:] if given.lower().startswith("bearer ") else ""
+        return any(hmac.compare_digest(token.encode(), key.encode()) for key in api_keys)
+
+    async def health(request: Request):
+        return JSONResponse({"status": "ok", "model": denoiser.name, "queued": batcher.pending.qsize()})
+
+    async def models(request: Request):
+        if not authorised(request):
+            return _error(401, "a valid API key is required (Authorization: Bearer ...)")
+        return JSONResponse({"object": "list", "data": [{"id": denoiser.name, "object": "model", "owned_by": "diffusion-lsp"}]})
+
+    async def completions(request: Request):
+        if not authorised(request):
+            return _error(401, "a valid API key is required (Authorization: Bearer ...)")
+        if int(request.headers.get("content-length") or 0) > MAX_BODY_BYTES:
+            return _error(413, "request body too large")
+        raw = await request.body()
+        if len(raw) > MAX_BODY_BYTES:
+            return _error(413, "request body too large")
         try:
-            if hasattr(self.denoiser, "logits"):
-                outcomes = run_infill_batch(self.denoiser, [request for request, _ in items])
-            else:  # a text-level backend cannot batch
-                outcomes = [run_infill(self.denoiser, *request) for request, _ in items]
-        except Exception as exc:  # the whole batch failed: every waiting request hears why
-            outcomes = [exc] * len(items)
-        for (_, future), outcome in zip(items, outcomes):
-            if isinstance(outcome, Exception):
-                future.set_exception(outcome)
-            else:
-                future.set_result((outcome, len(items)))
-
-
-class CompletionHandler(BaseHTTPRequestHandler):
-    server: CompletionServer
-
-    def _send(self, status: int, payload: dict) -> None:
-        data = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def _error(self, status: int, message: str) -> None:
-        self._send(status, {"error": {"message": message, "type": "invalid_request_error" if status < 500 else "server_error"}})
-
-    def do_GET(self):
-        if self.path.rstrip("/") == "/v1/models":
-            return self._send(200, {"object": "list", "data": [{"id": self.server.denoiser.name, "object": "model"}]})
-        self._error(404, f"no such endpoint: {self.path}")
-
-    def do_POST(self):
-        if self.path.rstrip("/") != "/v1/completions":
-            return self._error(404, f"no such endpoint: {self.path}")
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY_BYTES:
-            return self._error(413, "request body too large")
+            body = json.loads(raw or b"null")
+            fill_request = completion_request(body, settings, max_tokens_limit)
+            future = batcher.submit(fill_request)
+        except (ValueError, InfillError) as exc:
+            return _error(400, str(exc) if isinstance(exc, InfillError) else "the body must be a JSON object")
+        except QueueFull:
+            return _error(429, "the server is busy; retry later", {"Retry-After": str(batcher.retry_after_s())})
         try:
-            body = json.loads(self.rfile.read(length) or b"null")
-            if not isinstance(body, dict):
-                raise ValueError
-        except ValueError:
-            return self._error(400, "the body must be a JSON object")
-        try:
-            self._send(200, self.server.complete(body))
+            result, batch_size = await asyncio.wrap_future(future)
         except InfillError as exc:
-            self._error(400, str(exc))
+            return _error(400, str(exc))
         except ModelError as exc:
-            self._error(503, str(exc))
+            return _error(503, str(exc), {"Retry-After": "5"})
+        text = result.fills[0].text if result.accepted else ""
+        if body.get("stream"):
+            return StreamingResponse(_events(denoiser.name, text, result, batch_size), media_type="text/event-stream")
+        return JSONResponse(_completion(denoiser.name, text, result, batch_size))
 
-    def log_message(self, format, *args):  # quiet: no request lines on stderr
-        pass
+    return Starlette(routes=[Route("/health", health), Route("/v1/models", models),
+                             Route("/v1/completions", completions, methods=["POST"])])
 
 
-def serve_http(denoiser, settings: Settings, host: str, port: int, batch_window_s: float = 0.02, ready=None) -> None:
-    server = CompletionServer((host, port), denoiser, settings, batch_window_s)
-    print(f"diffusion-lsp: serving {denoiser.name} on http://{host}:{server.server_address[1]}/v1", flush=True)
-    if ready:
-        ready(server)
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
     try:
-        server.serve_forever()
-    finally:
-        server.server_close()
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_exposure(host: str, keys: list[str]) -> None:
+    if not keys and not is_loopback(host):
+        raise InfillError(f"refusing to serve on {host} without an API key: anyone who reaches the port would use the "
+                          f"model (pass --api-key or set ${KEYS_ENV}, or bind to 127.0.0.1)")
+
+
+def server_keys(cli_key: str | None) -> list[str]:
+    keys = [cli_key] if cli_key else []
+    keys += [k.strip() for k in os.environ.get(KEYS_ENV, "").split(",") if k.strip()]
+    return keys
+
+
+def serve_http(denoiser, settings: Settings, host: str, port: int, batch_window_s: float = 0.02, api_key: str | None = None,
+               max_queue: int = 64) -> None:
+    import uvicorn
+
+    keys = server_keys(api_key)
+    check_exposure(host, keys)
+    app = build_app(denoiser, settings, keys, batch_window_s, max_queue)
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets=None) -> None:
+            await super().startup(sockets)
+            if not self.should_exit:  # listening now: say where (the port may have been 0)
+                bound = self.servers[0].sockets[0].getsockname()[1] if self.servers else port
+                print(f"diffusion-lsp: serving {denoiser.name} on http://{host}:{bound}/v1", flush=True)
+
+    Server(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)).run()

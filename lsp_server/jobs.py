@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from dataclasses import replace
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcContentModified, JsonRpcRequestCancelled
@@ -15,16 +14,12 @@ from infill.task import InfillOptions, InfillResult, Span
 from .documents import OpenDocument
 from .worker import Job, JobCancelled
 
-def fill_work(entry: OpenDocument, spans: list[Span], options: InfillOptions, candidates: int = 1):
-    """The job body: `candidates` fills of a snapshot of the document (extra candidates are sampled)."""
+def fill_work(entry: OpenDocument, spans: list[Span], options: InfillOptions):
+    """The job body: one fill of a snapshot of the document (its ranked candidates ride along in the result)."""
     doc = entry.document.snapshot()  # later edits on the event loop must not reach the worker's copy
 
-    def work(denoiser, job: Job) -> list[InfillResult]:
-        results = []
-        for i in range(candidates):
-            sampler = options.sampler if i == 0 else replace(options.sampler, temperature=0.8, seed=i)
-            results.append(run_infill(denoiser, doc, spans, replace(options, sampler=sampler)))
-        return results
+    def work(denoiser, job: Job) -> InfillResult:
+        return run_infill(denoiser, doc, spans, options)
 
     return work
 

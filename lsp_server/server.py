@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import replace
 from typing import Any
 
 from lsprotocol import types
@@ -17,10 +18,10 @@ from model.errors import ModelError
 
 from . import __version__
 from .actions import TITLES, action_spans, available_actions
-from .conversions import encoding_name, inline_item, offset_of, offsets_of, workspace_edit
+from .conversions import encoding_name, inline_items, offset_of, offsets_of, workspace_edit
 from .documents import DocumentStore, OpenDocument
 from .jobs import fill_work, run_job
-from .settings import Settings, apply_settings
+from .settings import Settings, apply_settings, backend_settings
 from .worker import ModelWorker
 
 REFACTOR_COMMAND = "diffusion.refactor"
@@ -56,12 +57,13 @@ class DiffusionServer(LanguageServer):
         self.log(message, kind)
 
     def _loader(self):
-        model, device, remote_model = self.settings.model, self.settings.device, self.settings.remote_model
+        settings = self.settings
 
         def load():
             from model.denoiser import load_denoiser
             started = time.perf_counter()
-            denoiser = load_denoiser(model, device, remote_model)
+            denoiser = load_denoiser(settings.model, settings.device, settings.remote_model, settings.remote_api,
+                                     settings.remote_api_key_env)
             where = getattr(denoiser, "device", "a remote server")
             self.event_loop.call_soon_threadsafe(self.log, f"model {denoiser.name} loaded on {where} "
                                                      f"in {time.perf_counter() - started:.1f} s")
@@ -73,7 +75,7 @@ class DiffusionServer(LanguageServer):
         self.settings, warnings = apply_settings(old, raw)
         for warning in warnings:
             self.tell(f"diffusion-lsp: {warning}")
-        if (old.model, old.device, old.remote_model) != (self.settings.model, self.settings.device, self.settings.remote_model):
+        if backend_settings(old) != backend_settings(self.settings):
             self.worker.reset_model(self._loader())
 
     def entry(self, uri: str) -> OpenDocument:
@@ -94,16 +96,27 @@ class DiffusionServer(LanguageServer):
         except InfillError as exc:
             raise JsonRpcInvalidParams(str(exc)) from None
 
-    async def fill(self, entry: OpenDocument, spans, mode: str, title: str, candidates: int = 1, instruction=None):
-        """Results of filling `spans`, or None (with the reason logged or shown) when the model cannot."""
+    async def fill(self, entry: OpenDocument, spans, mode: str, title: str, instruction=None, **options):
+        """The fill's result, or None (with the reason logged or shown) when the model cannot give one."""
         self.event_loop = asyncio.get_running_loop()
-        options = self.settings.infill_options(mode, instruction)
-        expected = options.sampler.steps * (1 + options.syntax_rounds) * candidates
+        infill_options = replace(self.settings.infill_options(mode, instruction), neighbours=self.store.neighbours(entry.uri),
+                                 **options)
+        expected = infill_options.sampler.steps * (1 + infill_options.syntax_rounds)
         try:
-            return await run_job(self, entry, fill_work(entry, spans, options, candidates), title, expected)
+            return await run_job(self, entry, fill_work(entry, spans, infill_options), title, expected)
         except (InfillError, ModelError) as exc:
             self.tell(f"diffusion-lsp: {exc}", types.MessageType.Error if isinstance(exc, ModelError) else types.MessageType.Warning)
             return None
+
+    async def edit_fill(self, entry: OpenDocument, spans, mode: str, title: str, instruction=None):
+        """A fill to apply as an edit; None, with the user told why, when nothing parses as well as the code did."""
+        result = await self.fill(entry, spans, mode, title, instruction)
+        if result is not None and not result.accepted:
+            self.tell(f"diffusion-lsp: {title}: no fill that parses was found (the best attempt leaves "
+                      f"{result.candidates[0].errors} parse error(s) where the code had {result.baseline_errors}); "
+                      "nothing was changed")
+            return None
+        return result
 
 
 server = DiffusionServer()
@@ -160,10 +173,8 @@ async def inline_completion(ls: DiffusionServer, params: types.InlineCompletionP
         ls.log(f"no completion for {entry.uri}: {entry.unsupported}")
         return []
     span = select_cursor(entry.document, ls.offset(entry, params.position))
-    results = await ls.fill(entry, [span], "fill", "Completing", ls.settings.candidates)
-    items = [inline_item(entry.document, r.fills[0], ls.encoding) for r in results or []]
-    unique = {item.insert_text: item for item in items if item is not None}
-    return types.InlineCompletionList(items=list(unique.values()))
+    result = await ls.fill(entry, [span], "fill", "Completing", candidates=ls.settings.candidates, cut_back=True)
+    return types.InlineCompletionList(items=inline_items(entry.document, result, ls.settings.candidates, ls.encoding))
 
 
 @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
@@ -188,9 +199,9 @@ async def resolve_code_action(ls: DiffusionServer, action: types.CodeAction):
         spans, mode = action_spans(data["action"], entry.document, data["start"], data["end"], ls.settings.hole_marker)
     except (InfillError, KeyError, ValueError, TypeError) as exc:
         raise JsonRpcInvalidParams(f"cannot resolve this action: {exc}") from None
-    results = await ls.fill(entry, spans, mode, action.title)
-    if results:
-        action.edit = workspace_edit(entry.uri, entry.version, entry.document, results[0].fills, ls.encoding)
+    result = await ls.edit_fill(entry, spans, mode, action.title)
+    if result:
+        action.edit = workspace_edit(entry.uri, entry.version, entry.document, result.fills, ls.encoding)
     return action
 
 
@@ -206,8 +217,8 @@ async def refactor(ls: DiffusionServer, *args):
     if entry.document is None:
         raise JsonRpcInvalidParams(f"{uri} is not served: {entry.unsupported}")
     start, end = ls.range_offsets(entry, r)
-    results = await ls.fill(entry, [select_range(entry.document, start, end)], "instruct", "Refactoring", instruction=str(instruction))
-    if results:
+    result = await ls.edit_fill(entry, [select_range(entry.document, start, end)], "instruct", "Refactoring", str(instruction))
+    if result:
         await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(
-            workspace_edit(entry.uri, entry.version, entry.document, results[0].fills, ls.encoding), label="Refactor"))
+            workspace_edit(entry.uri, entry.version, entry.document, result.fills, ls.encoding), label="Refactor"))
     return None

@@ -9,6 +9,8 @@ import cattrs
 
 from infill.languages import LANGUAGES
 from infill.task import InfillOptions
+from model.kv_cache import CACHE_MODES
+from model.remote import REMOTE_APIS
 from model.sampler import STRATEGIES, SamplerOptions
 
 _converter = cattrs.Converter(forbid_extra_keys=True)
@@ -18,26 +20,33 @@ _converter = cattrs.Converter(forbid_extra_keys=True)
 class Settings:
     model: str = "builtin"             # builtin, a checkpoint directory, or the base URL of a FIM API
     remote_model: str = ""             # with a URL: the `model` field of each request
+    remote_api: str = "auto"           # with a URL: auto, openai-completions, fim, llama-infill, chat (model/remote.py)
+    remote_api_key_env: str = ""       # with a URL: the environment variable holding its API key
     device: str = "auto"               # auto, cpu, cuda
     steps: int = 8                     # denoising steps per fill
     sampler: str = "threshold"         # one of model.sampler.STRATEGIES
     threshold: float = 0.9
     max_tokens: int = 64               # cap on one fill's tokens
-    candidates: int = 1                # inline completion items, 1-3
+    candidates: int = 1                # inline completion items, 1-3: the best-scored distinct candidates
     hole_marker: str = "<|fill|>"
     enabled_languages: list[str] = field(default_factory=lambda: [spec.name for spec in LANGUAGES])
     context_tokens: int = 512          # how much surrounding code the model sees
     syntax_rounds: int = 1
+    cache: str = "none"                # none, prefix, dual: keep the context's keys/values between steps
     max_document_bytes: int = 1_000_000
     progress_delay_ms: int = 300       # jobs running longer than this report $/progress
 
     def infill_options(self, mode: str = "fill", instruction: str | None = None) -> InfillOptions:
-        sampler = SamplerOptions(steps=self.steps, strategy=self.sampler, threshold=self.threshold)
+        sampler = SamplerOptions(steps=self.steps, strategy=self.sampler, threshold=self.threshold, cache=self.cache)
         return InfillOptions(sampler=sampler, syntax_rounds=self.syntax_rounds, max_fill_tokens=self.max_tokens,
                              context_tokens=self.context_tokens, mode=mode, instruction=instruction)
 
     def check(self) -> None:
         """Raise ValueError naming the first invalid value."""
+        if self.remote_api not in REMOTE_APIS:
+            raise ValueError(f"remoteApi must be one of {', '.join(REMOTE_APIS)}")
+        if self.cache not in CACHE_MODES:
+            raise ValueError(f"cache must be one of {', '.join(CACHE_MODES)}")
         if self.sampler not in STRATEGIES:
             raise ValueError(f"sampler must be one of {', '.join(STRATEGIES)}")
         if self.device not in ("auto", "cpu", "cuda") and not self.device.startswith("cuda:"):
@@ -60,6 +69,11 @@ class Settings:
             raise ValueError("progressDelayMs must be between 0 and 60000")
         if not self.model.strip():
             raise ValueError("model must not be empty")
+
+
+def backend_settings(settings: Settings) -> tuple:
+    """The settings that choose the backend: a change reloads the model."""
+    return (settings.model, settings.device, settings.remote_model, settings.remote_api, settings.remote_api_key_env)
 
 
 def _snake(name: str) -> str:

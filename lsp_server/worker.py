@@ -39,17 +39,28 @@ class _Cancellable:
 class CancellableDenoiser(_Cancellable):
     """Wraps a denoiser so a cancelled job stops at its next model call, i.e. between denoising steps."""
 
-    def logits(self, ids):
+    def logits(self, ids, attention_mask=None, positions=None, **cache):
         self._model_call()
-        return self._inner.logits(ids)
+        return self._inner.logits(ids, attention_mask, positions=positions, **cache)
 
 
 class CancellableFiller(_Cancellable):
-    """Wraps a text-level backend (remote FIM) so a cancelled job stops before its next request."""
+    """Wraps a text-level backend (a remote API) so a cancelled job stops before its next request, and a streamed
+    answer stops mid-way."""
+
+    def _call(self, method: str, *args, **kwargs):
+        from model.remote_http import RemoteCancelled
+        self._model_call()
+        try:
+            return getattr(self._inner, method)(*args, keep_going=lambda: not self._job.cancelled.is_set(), **kwargs)
+        except RemoteCancelled:
+            raise JobCancelled() from None
 
     def complete(self, *args, **kwargs):
-        self._model_call()
-        return self._inner.complete(*args, **kwargs)
+        return self._call("complete", *args, **kwargs)
+
+    def rewrite(self, *args, **kwargs):
+        return self._call("rewrite", *args, **kwargs)
 
 
 def cancellable(backend, job: Job):

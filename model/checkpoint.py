@@ -53,6 +53,20 @@ def read_metadata(directory: str | Path) -> dict:
         raise ModelError(f"broken checkpoint {path}: its metadata is not valid JSON") from None
 
 
+def check_shapes(cfg: ModelConfig, weights: Path) -> None:
+    """The config's tensor shapes (built on the meta device: nothing allocated) must be the file's, so a config that
+    claims a huge model cannot exhaust memory before the weights are read."""
+    with torch.device("meta"):
+        expected = {name: tuple(t.shape) for name, t in DiffusionTransformer(cfg).state_dict().items()}
+    with safe_open(str(weights), framework="pt") as f:
+        stored = {name: tuple(f.get_slice(name).get_shape()) for name in f.keys()}
+    wrong = [name for name, shape in stored.items() if name in expected and expected[name] != shape]
+    if wrong or not set(stored) <= set(expected):
+        name = (wrong or sorted(set(stored) - set(expected)))[0]
+        raise ModelError(f"broken checkpoint {weights.parent}: its config does not match the weights "
+                         f"({name}: {stored[name]} stored, {expected.get(name)} expected)")
+
+
 def load_checkpoint(directory: str | Path, device: str | torch.device = "cpu") -> tuple[DiffusionTransformer, CodeTokenizer, dict]:
     """Rebuild the model from the config saved inside the checkpoint, then load its weights."""
     directory = Path(directory)
@@ -63,8 +77,11 @@ def load_checkpoint(directory: str | Path, device: str | torch.device = "cpu") -
     tokenizer = CodeTokenizer.from_file(tok_path)
     try:
         cfg = ModelConfig(**meta["config"])
+        check_shapes(cfg, directory / WEIGHTS_FILE)  # before anything is allocated
         model = DiffusionTransformer(cfg)
         missing, unexpected = load_model(model, str(directory / WEIGHTS_FILE), strict=False)
+    except ModelError:
+        raise
     except Exception as exc:
         raise ModelError(f"broken checkpoint {directory}: {str(exc).splitlines()[0]}") from None
     if missing or unexpected:

@@ -29,8 +29,10 @@ class Denoiser(Protocol):
     device: torch.device
     follows_instructions: bool
 
-    def logits(self, ids: torch.Tensor, attention_mask: torch.Tensor | None = None) -> torch.Tensor:
-        """(B, L) -> (B, L, V); `attention_mask` (B, L) marks real tokens when rows are padded to one length."""
+    def logits(self, ids: torch.Tensor, attention_mask: torch.Tensor | None = None,
+               positions: torch.Tensor | None = None) -> torch.Tensor:
+        """(B, L) -> (B, L, V), or (N, V) at the N True places of `positions` (B, L) in row-major order (the head
+        runs only there); `attention_mask` (B, L) marks real tokens when rows are padded to one length."""
         ...
 
 
@@ -47,10 +49,25 @@ class BuiltinDenoiser:
         self.vocab_size, self.max_len = cfg.vocab_size, cfg.max_len
         self.device = next(model.parameters()).device
 
+    supports_cache = ("prefix", "dual")
+
     @torch.no_grad()
-    def logits(self, ids: torch.Tensor, attention_mask: torch.Tensor | None = None) -> torch.Tensor:
+    def logits(self, ids: torch.Tensor, attention_mask: torch.Tensor | None = None,
+               positions: torch.Tensor | None = None, cache=None) -> torch.Tensor:
         mask = attention_mask.to(self.device) if attention_mask is not None else None
-        return self.model(ids.to(self.device), mask).float()  # (B, L, V)
+        partial = cache is not None and not cache.wants_full_pass()
+        features = self.model.features(ids.to(self.device), mask, cache)  # (B, L, D), or (B, A, D) from the cache
+        if partial and positions is not None:
+            outside = positions.clone()
+            outside[:, cache.active] = False
+            if outside.any():
+                raise ValueError("a partial step from the cache can predict only its active columns")
+            positions = positions[:, cache.active]
+        elif partial:
+            raise ValueError("a partial step from the cache predicts only the positions asked for")
+        if positions is not None:
+            features = features[positions.to(self.device)]  # (N, D)
+        return self.model.logits_at(features).float()  # (B, L, V) or (N, V)
 
 
 def resolve_device(device: str) -> torch.device:
@@ -67,11 +84,12 @@ def builtin_weights_installed() -> bool:
     return (BUILTIN_DIR / WEIGHTS_FILE).is_file()
 
 
-def load_denoiser(spec: str = "builtin", device: str = "auto", remote_model: str = ""):
-    """Build a backend from `builtin`, a checkpoint directory, or the base URL of an OpenAI-style FIM API."""
+def load_denoiser(spec: str = "builtin", device: str = "auto", remote_model: str = "", remote_api: str = "auto",
+                  api_key_env: str = ""):
+    """Build a backend from `builtin`, a checkpoint directory, or the URL of a remote API (model/remote.py)."""
     if spec.startswith(("http://", "https://")):
         from .remote import RemoteFiller
-        return RemoteFiller(spec, remote_model)
+        return RemoteFiller(spec, remote_model, api=remote_api, api_key_env=api_key_env)
     dev = resolve_device(device)
     if spec == "builtin":
         if not builtin_weights_installed():

@@ -92,9 +92,23 @@ def available_bytes(device: torch.device) -> int:
     return int(info["MemAvailable"].split()[0]) * 1024
 
 
-def check_fits(directory: Path, device: torch.device) -> tuple[int, int]:
-    """(needed, available) bytes; raises ModelError when the weights (plus 20% for activations) cannot fit."""
-    needed = int(weights_bytes(directory, 2 if device.type == "cuda" else 4) * 1.2)
+def config_params(model_class, config) -> int:
+    """Parameters the config describes, counted on the meta device (nothing is allocated)."""
+    with torch.device("meta"):
+        probe = model_class._from_config(config)
+    return sum(p.numel() for p in probe.parameters())
+
+
+def check_fits(directory: Path, device: torch.device, model_class=None, config=None) -> tuple[int, int]:
+    """(needed, available) bytes; raises ModelError when the weights (plus 20% for activations) cannot fit, or when
+    config.json describes a model far larger than its weights (building it would exhaust memory first)."""
+    dtype_bytes = 2 if device.type == "cuda" else 4
+    stored = weights_bytes(directory, dtype_bytes)
+    described = config_params(model_class, config) * dtype_bytes if model_class is not None else stored
+    if described > 2 * stored + 2**20:
+        raise ModelError(f"{directory.name}: config.json describes {described // dtype_bytes:,} parameters but the weights "
+                         f"hold {stored // dtype_bytes:,}; refusing to build it")
+    needed = int(max(stored, described) * 1.2)
     available = available_bytes(device)
     if needed > available:
         raise ModelError(f"{directory.name} needs about {needed / 2**30:.1f} GiB on {device.type} "
@@ -140,3 +154,48 @@ def read_tokenizer(directory: Path) -> tuple[HFTokenizer, "ChatTemplate | None"]
     if not path.is_file():
         raise ModelError(f"checkpoint {directory} is missing tokenizer.json")
     return HFTokenizer(path), chat_template(directory)
+
+
+def _keep_first(kv_cache, n: int) -> None:
+    """Crop a transformers cache to its first `n` positions (crop takes how many to drop, as a negative number)."""
+    extra = kv_cache.get_seq_length() - n
+    if extra > 0:
+        kv_cache.crop(-extra)
+
+
+def cached_hidden(trunk, ids: torch.Tensor, mask: torch.Tensor | None, cache, shift: int = 0) -> tuple[torch.Tensor, int]:
+    """Last hidden states of a transformers decoder trunk from column `start` on: (B, L - start, D), start.
+
+    Without a cache, or on a refresh, the whole canvas runs (start 0). A prefix cache (model.kv_cache) keeps
+    transformers' own DynamicCache of the columns before the first hole, cropped back after every step, so a
+    step runs only the columns from the hole on; `shift` more columns run for models whose state i-1 predicts i."""
+    if cache is None:
+        return trunk(input_ids=ids, attention_mask=mask).last_hidden_state, 0
+    if cache.mode != "prefix":
+        raise ModelError(f"this checkpoint keeps a prefix cache only (asked for {cache.mode!r})")
+    start = max(0, int(cache.active[0]) - shift) if cache.active is not None and cache.active.numel() else 0
+    if cache.wants_full_pass():
+        out = trunk(input_ids=ids, attention_mask=mask, use_cache=True)
+        _keep_first(out.cache, start)
+        cache.store([out.cache], [])
+        cache.start = start
+        return out.last_hidden_state, 0
+    kept = cache.keys[0]
+    positions = torch.arange(cache.start, ids.shape[1], device=ids.device).unsqueeze(0)
+    hidden = trunk(input_ids=ids[:, cache.start:], attention_mask=mask, position_ids=positions, cache=kept,
+                   use_cache=True).last_hidden_state
+    _keep_first(kept, cache.start)  # drop what this step appended: the next step starts from the prefix again
+    cache.partial_steps += 1
+    return hidden, cache.start
+
+
+def head_at(head, hidden: torch.Tensor, positions: torch.Tensor | None, start: int, device) -> torch.Tensor:
+    """The LM head only where asked: `hidden` (B, L - start, D) holds columns `start`.. of the canvas."""
+    if positions is None:
+        if start:
+            raise ModelError("a step from the cache predicts only the positions asked for")
+        return head(hidden).float()  # (B, L, V)
+    positions = positions.to(device)
+    if start and positions[:, :start].any():
+        raise ValueError("a partial step from the cache can predict only its active columns")
+    return head(hidden[positions[:, start:]]).float()  # (N, V)

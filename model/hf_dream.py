@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 
 from .errors import ModelError
-from .hf_checkpoint import bidirectional, check_fits, load_weights, read_tokenizer, read_weights
+from .hf_checkpoint import bidirectional, cached_hidden, check_fits, head_at, load_weights, read_tokenizer, read_weights
 
 
 def is_dream_config(config: dict) -> bool:
@@ -33,7 +33,7 @@ class DreamDenoiser:
                                       "tie_word_embeddings", "hidden_act") if k in raw}
         config = Qwen2Config(**fields)
         config.is_causal = False  # transformers builds a bidirectional mask for such configs
-        check_fits(directory, device)  # refuse before allocating anything
+        check_fits(directory, device, Qwen2ForCausalLM, config)  # refuse before allocating anything
         dtype = torch.bfloat16 if device.type == "cuda" else torch.float32
         with torch.device(device):  # allocate straight on the target device: a 7B model never sits in RAM twice
             model = Qwen2ForCausalLM._from_config(config, torch_dtype=dtype)
@@ -52,8 +52,12 @@ class DreamDenoiser:
         self.device = device
         self.name = str(directory)
 
+    supports_cache = ("prefix",)
+
     @torch.no_grad()
-    def logits(self, ids: torch.Tensor, attention_mask: torch.Tensor | None = None) -> torch.Tensor:
+    def logits(self, ids: torch.Tensor, attention_mask: torch.Tensor | None = None,
+               positions: torch.Tensor | None = None, cache=None) -> torch.Tensor:
         mask = attention_mask.to(self.device).long() if attention_mask is not None else None
-        out = self.model(input_ids=ids.to(self.device), attention_mask=mask).logits.float()  # (B, L, V); position i predicts token i+1
-        return torch.cat([out[:, :1], out[:, :-1]], dim=1)  # un-shift: index i now predicts token i
+        hidden, start = cached_hidden(self.model.model, ids.to(self.device), mask, cache, shift=1)  # (B, L - start, D)
+        hidden = torch.cat([hidden[:, :1], hidden[:, :-1]], dim=1)  # un-shift: state i-1 predicts token i (0 for 0)
+        return head_at(self.model.lm_head, hidden, positions, start, self.device)  # (B, L, V) or (N, V)

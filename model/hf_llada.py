@@ -16,7 +16,7 @@ from pathlib import Path
 import torch
 
 from .errors import ModelError
-from .hf_checkpoint import bidirectional, check_fits, load_weights, read_tokenizer, read_weights
+from .hf_checkpoint import bidirectional, cached_hidden, check_fits, head_at, load_weights, read_tokenizer, read_weights
 
 LLADA_MASK_ID = 126336
 _BLOCK_NAMES = {
@@ -57,7 +57,7 @@ class LLaDADenoiser:
                 attention_bias=bool(raw.get("include_bias") or raw.get("include_qkv_bias")))
         except KeyError as exc:
             raise ModelError(f"{directory / 'config.json'} lacks the LLaDA field {exc}") from None
-        check_fits(directory, device)  # refuse before allocating anything
+        check_fits(directory, device, LlamaForCausalLM, config)  # refuse before allocating anything
         dtype = torch.bfloat16 if device.type == "cuda" else torch.float32
         with torch.device(device):
             model = LlamaForCausalLM._from_config(config, torch_dtype=dtype)
@@ -76,7 +76,11 @@ class LLaDADenoiser:
         self.vocab_size, self.max_len = config.vocab_size, config.max_position_embeddings
         self.device, self.name = device, str(directory)
 
+    supports_cache = ("prefix",)
+
     @torch.no_grad()
-    def logits(self, ids: torch.Tensor, attention_mask: torch.Tensor | None = None) -> torch.Tensor:
+    def logits(self, ids: torch.Tensor, attention_mask: torch.Tensor | None = None,
+               positions: torch.Tensor | None = None, cache=None) -> torch.Tensor:
         mask = attention_mask.to(self.device).long() if attention_mask is not None else None
-        return self.model(input_ids=ids.to(self.device), attention_mask=mask).logits.float()  # (B, L, V); no shift in LLaDA
+        hidden, start = cached_hidden(self.model.model, ids.to(self.device), mask, cache)  # (B, L - start, D); no shift
+        return head_at(self.model.lm_head, hidden, positions, start, self.device)  # (B, L, V) or (N, V)

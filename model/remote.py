@@ -1,70 +1,152 @@
-"""A remote fill-in-the-middle backend: OpenAI-style POST {base}/completions with `prompt` and `suffix`.
+"""Remote backends as their APIs really are: one request shape per API, chosen by `api` (or decided from the URL).
 
-Such an endpoint returns text, not logits, so it is not a Denoiser: the editing layer drives it at
-text level (infill/remote_fill.py). The API key comes only from an environment variable and is never
-logged or put in an error message.
+| api                | request                                                                          | answer                      |
+|--------------------|----------------------------------------------------------------------------------|-----------------------------|
+| openai-completions | POST {base}/completions {model, prompt, suffix, max_tokens, temperature, stream}  | choices[0].text             |
+| fim                | POST {base}/fim/completions, the same fields (Mercury, Codestral)                 | choices[0].text or .message |
+| llama-infill       | POST {server}/infill {input_prefix, input_suffix, input_extra, n_predict, ...}    | content                     |
+| chat               | POST {base}/chat/completions {model, messages, max_tokens, temperature, stream}   | choices[0].message.content  |
+
+Such endpoints return text, not logits, so they are not Denoisers: the editing layer drives them at text level
+(infill/remote_fill.py). Only `chat` follows instructions ("Refactor with instruction"). Streamed answers stop
+as soon as the caller cancels. The API key comes from an environment variable and is never logged.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import socket
-import time
-import urllib.error
-import urllib.request
+from typing import Callable
+from urllib.parse import urlsplit, urlunsplit
 
 from .errors import ModelError
+from .remote_http import JsonClient
 
 API_KEY_ENV = "DIFFUSION_LSP_API_KEY"
-RETRY_STATUSES = {429, 500, 502, 503, 504}
+REMOTE_APIS = ("auto", "openai-completions", "fim", "llama-infill", "chat")
+FIM_HOSTS = ("api.inceptionlabs.ai", "api.mistral.ai", "codestral.mistral.ai")
+FILL_SYSTEM = ("You complete code. The user sends a file with one hole marked <FILL>. Reply with only the code that "
+               "replaces <FILL>: no explanation, no Markdown fences, nothing from before or after the hole.")
+REFACTOR_SYSTEM = ("You rewrite code. Apply the instruction to the code between <selection> and </selection> only. "
+                   "Reply with the rewritten selection in one fenced code block and nothing else.")
+
+
+def _decide_api(base: str, probe: Callable[[str], dict | None]) -> tuple[str, str]:
+    """(api, base) from the URL path, the host, or one probe for llama.cpp's /props."""
+    parts = urlsplit(base)
+    path = parts.path.rstrip("/")
+    for suffix, api in (("/infill", "llama-infill"), ("/fim/completions", "fim"), ("/chat/completions", "chat"),
+                        ("/completions", "openai-completions")):
+        if path.endswith(suffix):
+            return api, urlunsplit(parts._replace(path=path[: -len(suffix)]))
+    if parts.hostname in FIM_HOSTS:
+        return "fim", base
+    server = urlunsplit(parts._replace(path=path.removesuffix("/v1")))
+    props = probe(f"{server}/props")
+    if props is not None and "default_generation_settings" in props:
+        return "llama-infill", base
+    return "openai-completions", base
 
 
 class RemoteFiller:
-    follows_instructions = False
-
-    def __init__(self, base_url: str, model: str = "", timeout: float = 30.0, retries: int = 3, backoff: float = 0.5):
-        self.base_url = base_url.rstrip("/")
-        self.model, self.timeout, self.retries, self.backoff = model, timeout, retries, backoff
+    def __init__(self, base_url: str, model: str = "", timeout: float = 30.0, retries: int = 3, backoff: float = 0.5,
+                 api: str = "auto", api_key_env: str = "", stream: bool = True):
+        if api not in REMOTE_APIS:
+            raise ModelError(f"unknown remote API {api!r} (choose from {', '.join(REMOTE_APIS)})")
+        self.base_url, self.model, self.stream = base_url.rstrip("/"), model, stream
         self.name = f"{self.base_url}#{model}" if model else self.base_url
+        self.api_key_env = api_key_env or API_KEY_ENV
+        self.client = JsonClient(self.base_url, os.environ.get(self.api_key_env), timeout, retries, backoff)
+        self._api = None if api == "auto" else api
+        self._base = self.base_url
 
-    def _request(self, payload: dict) -> dict:
-        headers = {"Content-Type": "application/json"}
-        if os.environ.get(API_KEY_ENV):
-            headers["Authorization"] = f"Bearer {os.environ[API_KEY_ENV]}"
-        request = urllib.request.Request(f"{self.base_url}/completions", data=json.dumps(payload).encode(), headers=headers)
-        for attempt in range(self.retries + 1):
-            try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                    body = response.read()
-                break
-            except urllib.error.HTTPError as exc:
-                if exc.code not in RETRY_STATUSES or attempt == self.retries:
-                    raise ModelError(f"remote model at {self.base_url} answered HTTP {exc.code} {exc.reason}"
-                                     f"{' after ' + str(attempt + 1) + ' tries' if attempt else ''}") from None
-            except (TimeoutError, socket.timeout):
-                if attempt == self.retries:
-                    raise ModelError(f"remote model at {self.base_url} timed out after {self.timeout:g} s "
-                                     f"({attempt + 1} tries)") from None
-            except urllib.error.URLError as exc:
-                if attempt == self.retries:
-                    raise ModelError(f"cannot reach remote model at {self.base_url}: {exc.reason}") from None
-            time.sleep(self.backoff * 2 ** attempt)
-        try:
-            return json.loads(body)
-        except ValueError:
-            raise ModelError(f"remote model at {self.base_url} sent a response that is not JSON") from None
+    @property
+    def api(self) -> str:
+        """The API shape in use; `auto` decides once, from the URL or a probe."""
+        if self._api is None:
+            self._api, self._base = _decide_api(self.base_url, self.client.get_json)
+        return self._api
 
-    def complete(self, prompt: str, suffix: str, max_tokens: int, temperature: float = 0.0) -> str:
-        """The text that goes between `prompt` and `suffix`."""
-        payload = {"prompt": prompt, "suffix": suffix, "max_tokens": max_tokens, "temperature": temperature}
+    @property
+    def follows_instructions(self) -> bool:
+        return self.api == "chat"
+
+    def _url(self) -> str:
+        api, base = self.api, self._base
+        if api == "llama-infill":
+            parts = urlsplit(base)
+            return urlunsplit(parts._replace(path=parts.path.rstrip("/").removesuffix("/v1") + "/infill"))
+        return base + {"openai-completions": "/completions", "fim": "/fim/completions", "chat": "/chat/completions"}[api]
+
+    def _payload(self, body: dict) -> dict:
         if self.model:
-            payload["model"] = self.model
-        data = self._request(payload)
-        try:
-            text = data["choices"][0]["text"]
-        except (KeyError, IndexError, TypeError):
-            raise ModelError(f"remote model at {self.base_url} sent a malformed response (no choices[0].text)") from None
-        if not isinstance(text, str):
-            raise ModelError(f"remote model at {self.base_url} sent a malformed response (text is not a string)")
-        return text
+            body["model"] = self.model
+        if self.stream:
+            body["stream"] = True
+        return body
+
+    def _collect(self, payload: dict, pick: Callable[[dict], str | None], keep_going) -> str:
+        pieces = []
+        for event in self.client.post(self._url(), self._payload(payload), keep_going):
+            piece = pick(event)
+            if piece is None:
+                raise ModelError(f"remote model at {self.base_url} sent a malformed response ({self.api} answer "
+                                 "without its text)")
+            pieces.append(piece)
+        return "".join(pieces)
+
+    def complete(self, prompt: str, suffix: str, max_tokens: int, temperature: float = 0.0,
+                 extra: list[tuple[str, str]] | None = None, keep_going: Callable[[], bool] | None = None) -> str:
+        """The text that goes between `prompt` and `suffix`; `extra` = (file name, text) of neighbouring files."""
+        api = self.api
+        if api == "llama-infill":
+            body = {"input_prefix": prompt, "input_suffix": suffix, "n_predict": max_tokens, "temperature": temperature,
+                    "input_extra": [{"filename": name, "text": text} for name, text in extra or []]}
+            return self._collect(body, _llama_text, keep_going)
+        if api == "chat":
+            messages = [{"role": "system", "content": FILL_SYSTEM}, {"role": "user", "content": f"{prompt}<FILL>{suffix}"}]
+            reply = self._collect({"messages": messages, "max_tokens": max_tokens, "temperature": temperature},
+                                  _choice_text, keep_going)
+            return strip_fences(reply)
+        body = {"prompt": prompt, "suffix": suffix, "max_tokens": max_tokens, "temperature": temperature}
+        return self._collect(body, _choice_text, keep_going)
+
+    def rewrite(self, instruction: str, language: str, before: str, selection: str, after: str, max_tokens: int,
+                keep_going: Callable[[], bool] | None = None) -> str:
+        """The chat model's reply to an instruction about the selection (raw: the caller extracts the code)."""
+        if self.api != "chat":
+            raise ModelError(f"the remote {self.api} API cannot follow instructions; use a chat endpoint")
+        user = (f"{instruction}\n\n```{language}\n{before}<selection>{selection}</selection>{after}\n```")
+        messages = [{"role": "system", "content": REFACTOR_SYSTEM}, {"role": "user", "content": user}]
+        return self._collect({"messages": messages, "max_tokens": max_tokens, "temperature": 0.0}, _choice_text, keep_going)
+
+
+def _choice_text(event: dict) -> str | None:
+    """The text of an OpenAI-shaped answer or streamed event: choices[0].text, .message.content or .delta.content."""
+    choices = event.get("choices")
+    choice = choices[0] if isinstance(choices, list) and choices and isinstance(choices[0], dict) else None
+    if choice is None:
+        return None
+    if isinstance(choice.get("text"), str):
+        return choice["text"]
+    for key in ("message", "delta"):  # chat answers, Codestral's FIM answers, and streamed deltas
+        if isinstance(choice.get(key), dict):
+            content = choice[key].get("content")
+            return content if isinstance(content, str) else ""
+    return "" if choice.get("finish_reason") else None
+
+
+def _llama_text(event: dict) -> str | None:
+    content = event.get("content")
+    return content if isinstance(content, str) else None
+
+
+def strip_fences(reply: str) -> str:
+    """The code of a reply: the first fenced block when there is one, else the reply itself."""
+    start = reply.find("```")
+    if start < 0:
+        return reply
+    body_start = reply.find("\n", start)
+    end = reply.find("```", body_start + 1) if body_start >= 0 else -1
+    if body_start < 0:
+        return ""
+    return reply[body_start + 1: end if end >= 0 else len(reply)].rstrip("\n")

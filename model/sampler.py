@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 
 import torch
 
+from .errors import ModelError
+from .kv_cache import CACHE_MODES, ContextCache
+
 STRATEGIES = ("confidence", "margin", "entropy", "random", "threshold")
 
 
@@ -27,6 +30,8 @@ class SamplerOptions:
     refine_threshold: float = 0.5  # refine: re-mask tokens whose probability is below this ...
     refine_fraction: float = 0.3   # ... but at most this fraction of the editable tokens per round
     refine_rounds: int = 1
+    cache: str = "none"            # one of CACHE_MODES: keep the context's keys/values between steps (built-in model)
+    cache_refresh: int = 0         # with a cache: a full pass every N model calls (1 = exact); 0 = once per block
 
 
 @dataclass
@@ -37,8 +42,15 @@ class Trace:
     confidences: list[list[float]] = field(default_factory=list)  # per step, of the tokens it committed
     remasked: int = 0
     seconds: float = 0.0
+    # (B, L) probability each position's token had when it was committed; NaN where this run committed nothing.
+    # The engine scores candidate fills with it (mean log-probability of their tokens).
+    commit_probs: torch.Tensor | None = None
 
     def merge(self, other: "Trace") -> None:
+        """Add `other`'s counts; its commit probabilities replace these where it committed (same shape only)."""
+        if other.commit_probs is not None and self.commit_probs is not None \
+                and other.commit_probs.shape == self.commit_probs.shape:
+            self.commit_probs = torch.where(other.commit_probs.isnan(), self.commit_probs, other.commit_probs)
         self.steps += other.steps
         self.nfe += other.nfe
         self.committed_per_step += other.committed_per_step
@@ -49,20 +61,20 @@ class Trace:
 
 def predict_tokens(logits: torch.Tensor, mask_id: int, temperature: float, generator: torch.Generator | None,
                    code_only: torch.Tensor | None = None, filler_ids: tuple[int, ...] = ()) -> tuple[torch.Tensor, torch.Tensor]:
-    """The token chosen at every position and the softmax probabilities it came from.
-    `code_only` (B, L) marks positions that may not take a filler id (<|pad|>, <|eos|>)."""
+    """The token chosen at every predicted position and the softmax probabilities it came from.
+    `logits` (N, V) at N positions; `code_only` (N,) marks those that may not take a filler id (<|pad|>, <|eos|>)."""
     logits = logits.float().clone()
     logits[..., mask_id] = -math.inf  # a position is never filled with the mask itself
     if code_only is not None:
         for filler in (f for f in filler_ids if 0 <= f < logits.shape[-1]):  # a config may name ids outside the head
             logits[..., filler].masked_fill_(code_only, -math.inf)
-    probs = torch.softmax(logits, dim=-1)  # (B, L, V)
+    probs = torch.softmax(logits, dim=-1)  # (N, V)
     if temperature > 0:
         uniform = torch.rand(logits.shape, generator=generator, device=logits.device).clamp_(1e-10, 1.0)
         tokens = (logits / temperature - torch.log(-torch.log(uniform))).argmax(-1)
     else:
         tokens = logits.argmax(-1)
-    return tokens, probs  # (B, L), (B, L, V)
+    return tokens, probs  # (N,), (N, V)
 
 
 def score_positions(strategy: str, tokens: torch.Tensor, probs: torch.Tensor,
@@ -96,6 +108,27 @@ def commit_confident(scores: torch.Tensor, confidence: torch.Tensor, todo: torch
     return chosen
 
 
+def predict_logits(denoiser, ids: torch.Tensor, attention_mask: torch.Tensor | None,
+                   positions: torch.Tensor, cache: ContextCache | None = None) -> torch.Tensor:
+    """Logits (N, V) at `positions` (B, L), computed only for the rows that have any: finished rows of a batch
+    (a short candidate length) cost nothing, and the head runs only where a token is predicted. With a cache
+    every row stays (the cache holds them all) and only its active columns are recomputed."""
+    if cache is not None:
+        return denoiser.logits(ids, attention_mask, positions=positions, cache=cache)
+    rows = positions.any(1).nonzero().squeeze(-1)
+    if rows.numel() == ids.shape[0]:
+        return denoiser.logits(ids, attention_mask, positions=positions)
+    sub_mask = None if attention_mask is None else attention_mask[rows]
+    return denoiser.logits(ids[rows], sub_mask, positions=positions[rows])
+
+
+def _scatter(where: torch.Tensor, flat: torch.Tensor, fill) -> torch.Tensor:
+    """A (B, L) tensor holding `flat` at the True positions of `where` (row-major) and `fill` elsewhere."""
+    full = torch.full(where.shape, fill, dtype=flat.dtype, device=flat.device)
+    full[where] = flat
+    return full
+
+
 def split_blocks(masked: torch.Tensor, block_length: int, steps: int) -> list[torch.Tensor]:
     """Semi-autoregressive blocks: the masked positions in canvas order, `block_length` at a time."""
     if block_length <= 0:
@@ -118,27 +151,40 @@ def sample(denoiser, ids: torch.Tensor, masked: torch.Tensor, options: SamplerOp
     `code_only` (B, L) marks positions that must get code, not <|pad|>/<|eos|> (a hole that may not come back empty)."""
     if options.strategy not in STRATEGIES:
         raise ValueError(options.strategy)
+    if options.cache not in CACHE_MODES:
+        raise ValueError(options.cache)
     started = time.perf_counter()
     generator = torch.Generator(device=ids.device).manual_seed(options.seed) if options.seed is not None else None
     ids, masked = ids.clone(), masked.clone().to(torch.bool)
     ids[masked] = denoiser.mask_id
-    trace = Trace()
+    trace = Trace(commit_probs=torch.full(ids.shape, math.nan, device=ids.device))
     steps = max(1, options.steps)
     blocks = split_blocks(masked, options.block_length, steps)
     steps_per_block = [len(part) for part in torch.arange(steps).tensor_split(len(blocks))]
+    cache = None
+    if options.cache != "none":
+        if options.cache not in getattr(denoiser, "supports_cache", ()):
+            raise ModelError(f"the model {denoiser.name!r} keeps no {options.cache} cache "
+                             f"(it supports: {', '.join(getattr(denoiser, 'supports_cache', ())) or 'none'})")
+        cache = ContextCache(options.cache, options.cache_refresh)
     for block, block_steps in zip(blocks, steps_per_block):
+        if cache is not None:
+            cache.plan(masked & block)  # a full pass opens each block; its masked columns are recomputed after
         for step in range(block_steps):
             todo = masked & block
             if not todo.any():
                 break
-            logits = denoiser.logits(ids) if attention_mask is None else denoiser.logits(ids, attention_mask)  # (B, L, V)
+            logits = predict_logits(denoiser, ids, attention_mask, todo, cache)  # (N, V) at the positions still to do
             trace.nfe += 1
             tokens, probs = predict_tokens(logits, denoiser.mask_id, options.temperature, generator,
-                                           code_only, (denoiser.pad_id, denoiser.eos_id))
-            confidence = probs.gather(-1, tokens.unsqueeze(-1)).squeeze(-1)  # (B, L)
-            scores = score_positions(options.strategy, tokens, probs, generator)
+                                           None if code_only is None else code_only[todo], (denoiser.pad_id, denoiser.eos_id))
+            flat_confidence = probs.gather(-1, tokens.unsqueeze(-1)).squeeze(-1)  # (N,)
+            flat_scores = score_positions(options.strategy, tokens, probs, generator)
+            confidence, scores = (_scatter(todo, flat, -math.inf) for flat in (flat_confidence, flat_scores))  # (B, L)
+            tokens = _scatter(todo, tokens, denoiser.mask_id)
             chosen = commit_confident(scores, confidence, todo, block_steps - step, options)
             ids[chosen] = tokens[chosen]
+            trace.commit_probs[chosen] = confidence[chosen]
             masked &= ~chosen
             trace.steps += 1
             trace.committed_per_step.append(int(chosen.sum()))
@@ -148,10 +194,14 @@ def sample(denoiser, ids: torch.Tensor, masked: torch.Tensor, options: SamplerOp
 
 
 @torch.no_grad()
-def token_confidence(denoiser, ids: torch.Tensor) -> torch.Tensor:
-    """Probability the model gives to each present token when it sees the whole sequence."""
-    probs = torch.softmax(denoiser.logits(ids).float(), dim=-1)  # (B, L, V)
-    return probs.gather(-1, ids.to(probs.device).unsqueeze(-1)).squeeze(-1)  # (B, L)
+def token_confidence(denoiser, ids: torch.Tensor, attention_mask: torch.Tensor | None = None,
+                     positions: torch.Tensor | None = None) -> torch.Tensor:
+    """Probability the model gives to each present token (at `positions`, default all) seeing the whole sequence."""
+    if positions is None:
+        positions = torch.ones_like(ids, dtype=torch.bool) if attention_mask is None else attention_mask.bool()
+    probs = torch.softmax(denoiser.logits(ids, attention_mask, positions=positions).float(), dim=-1)  # (N, V)
+    present = probs.gather(-1, ids[positions].to(probs.device).unsqueeze(-1)).squeeze(-1)  # (N,)
+    return _scatter(positions, present, 0.0)  # (B, L)
 
 
 def select_low_confidence(confidence: torch.Tensor, editable: torch.Tensor, options: SamplerOptions) -> torch.Tensor:
@@ -167,19 +217,19 @@ def select_low_confidence(confidence: torch.Tensor, editable: torch.Tensor, opti
 
 @torch.no_grad()
 def refine(denoiser, ids: torch.Tensor, editable: torch.Tensor, options: SamplerOptions,
-           code_only: torch.Tensor | None = None) -> tuple[torch.Tensor, Trace]:
+           code_only: torch.Tensor | None = None, attention_mask: torch.Tensor | None = None) -> tuple[torch.Tensor, Trace]:
     """Self-correction: re-mask the least confident editable tokens and denoise them again."""
-    trace = Trace()
+    trace = Trace(commit_probs=torch.full(ids.shape, math.nan, device=ids.device))
     ids, editable = ids.clone(), editable.clone().to(torch.bool)
     for _ in range(max(1, options.refine_rounds)):
         started = time.perf_counter()
-        confidence = token_confidence(denoiser, ids)
+        confidence = token_confidence(denoiser, ids, attention_mask, editable)
         trace.nfe += 1
         trace.seconds += time.perf_counter() - started
         remask = select_low_confidence(confidence, editable, options)
         if not remask.any():
             break
         trace.remasked += int(remask.sum())
-        ids, round_trace = sample(denoiser, ids, remask, options, code_only=code_only)
+        ids, round_trace = sample(denoiser, ids, remask, options, attention_mask=attention_mask, code_only=code_only)
         trace.merge(round_trace)
     return ids, trace

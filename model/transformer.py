@@ -40,14 +40,23 @@ class SelfAttention(nn.Module):
         self.qkv = nn.Linear(cfg.d_model, 3 * cfg.d_model, bias=False)
         self.proj = nn.Linear(cfg.d_model, cfg.d_model, bias=False)
 
-    def forward(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor, keep: torch.Tensor | None = None) -> torch.Tensor:
-        B, L, D = x.shape
+    def forward(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor, keep: torch.Tensor | None = None,
+                kv: list | None = None, active: torch.Tensor | None = None) -> torch.Tensor:
+        """`x` (B, A, D) holds only the `active` columns when the other keys/values come from a cache: `kv` is
+        [keys, values] of every column, (B, H, L, hd), updated here at the active ones; a full pass fills it."""
+        B, A, D = x.shape
         q, k, v = self.qkv(x).split(D, dim=-1)
-        q, k, v = (t.view(B, L, self.n_head, D // self.n_head).transpose(1, 2) for t in (q, k, v))  # (B, H, L, hd)
+        q, k, v = (t.view(B, A, self.n_head, D // self.n_head).transpose(1, 2) for t in (q, k, v))  # (B, H, A, hd)
         q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
+        if kv is not None and active is not None:
+            keys, values = kv[0].clone(), kv[1].clone()
+            keys[:, :, active], values[:, :, active] = k, v
+            k, v = keys, values  # (B, H, L, hd)
+        elif kv is not None:
+            kv[:] = [k, v]
         # Full attention: every position sees the code after it as well as before it.
-        y = F.scaled_dot_product_attention(q, k, v, attn_mask=keep, is_causal=False)  # (B, H, L, hd)
-        return self.proj(y.transpose(1, 2).reshape(B, L, D))
+        y = F.scaled_dot_product_attention(q, k, v, attn_mask=keep, is_causal=False)  # (B, H, A, hd)
+        return self.proj(y.transpose(1, 2).reshape(B, A, D))
 
 
 class SwiGLU(nn.Module):
@@ -69,8 +78,8 @@ class Block(nn.Module):
         self.mlp_norm = RMSNorm(cfg.d_model)
         self.mlp = SwiGLU(cfg)
 
-    def forward(self, x, cos, sin, keep=None):
-        x = x + self.attn(self.attn_norm(x), cos, sin, keep)
+    def forward(self, x, cos, sin, keep=None, kv=None, active=None):
+        x = x + self.attn(self.attn_norm(x), cos, sin, keep, kv, active)
         return x + self.mlp(self.mlp_norm(x))
 
 
@@ -101,17 +110,28 @@ class DiffusionTransformer(nn.Module):
         """Token logits for final hidden states (training computes them only where the loss needs them)."""
         return self.head(self.norm(features))
 
-    def features(self, ids: torch.Tensor, attention_mask: torch.Tensor | None = None) -> torch.Tensor:
-        """Hidden states after the last block, before the final norm."""
+    def features(self, ids: torch.Tensor, attention_mask: torch.Tensor | None = None, cache=None) -> torch.Tensor:
+        """Hidden states after the last block, before the final norm: (B, L, D), or (B, A, D) at the cache's
+        active columns when `cache` (model.kv_cache.ContextCache) holds the other columns' keys and values."""
         B, L = ids.shape
         key = (L, str(ids.device))
         if key not in self._rope:
             self._rope = {key: rope_tables(self.cfg.head_dim, L, self.cfg.rope_theta, ids.device)}  # keep the latest only
         cos, sin = self._rope[key]
         keep = attention_mask.bool()[:, None, None, :] if attention_mask is not None else None  # (B, 1, 1, L)
+        if cache is not None and not cache.wants_full_pass():
+            active = cache.active
+            x = self.embed(ids[:, active])  # (B, A, D)
+            for block, keys, values in zip(self.blocks, cache.keys, cache.values):
+                x = block(x, cos[active], sin[active], keep, [keys, values], active)
+            cache.partial_steps += 1
+            return x  # (B, A, D)
         x = self.embed(ids)  # (B, L, D)
-        for block in self.blocks:
-            x = block(x, cos, sin, keep)
+        kvs = [[] for _ in self.blocks] if cache is not None else [None] * len(self.blocks)
+        for block, kv in zip(self.blocks, kvs):
+            x = block(x, cos, sin, keep, kv)
+        if cache is not None:
+            cache.store([kv[0] for kv in kvs], [kv[1] for kv in kvs])
         return x  # (B, L, D)
 
     def num_params(self) -> int:

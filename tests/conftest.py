@@ -35,6 +35,32 @@ def build_tiny_checkpoint(directory: Path | None = None) -> Path:
     return directory
 
 
+def build_echo_checkpoint(directory: Path | None = None, word: str = "x") -> Path:
+    """A model that writes `word` at every masked position: its blocks are zero, so each position's state is its own
+    embedding, and the mask's embedding is `word`'s. Its fills parse wherever identifiers may stand, which makes it
+    the deterministic stand-in for editor tests that need a fill to be accepted."""
+    directory = directory or Path(tempfile.mkdtemp(prefix="echo_model_"))
+    torch.manual_seed(0)
+    tok = train_tokenizer(_training_texts(), vocab_size=400)
+    cfg = ModelConfig(vocab_size=tok.vocab_size, max_len=512, n_layer=2, n_head=2, d_model=32, mlp_hidden=64,
+                      mask_id=tok.mask_id, pad_id=tok.pad_id, eos_id=tok.eos_id)
+    model = DiffusionTransformer(cfg)
+    with torch.no_grad():
+        for block in model.blocks:
+            for param in block.parameters():
+                if param.dim() > 1:
+                    param.zero_()
+        [target] = tok.encode(word)
+        model.embed.weight[tok.mask_id] = model.embed.weight[target] * 4
+    save_checkpoint(directory, model, tok)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def echo_checkpoint(tmp_path_factory) -> Path:
+    return build_echo_checkpoint(tmp_path_factory.mktemp("echo_model"))
+
+
 @pytest.fixture(scope="session")
 def tiny_checkpoint(tmp_path_factory) -> Path:
     return build_tiny_checkpoint(tmp_path_factory.mktemp("tiny_model"))

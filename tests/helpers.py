@@ -17,9 +17,9 @@ class RecordingDenoiser:
     def __getattr__(self, name):
         return getattr(self.inner, name)
 
-    def logits(self, ids):
+    def logits(self, ids, attention_mask=None, positions=None):
         self.calls.append(ids.clone())
-        return self.inner.logits(ids)
+        return self.inner.logits(ids, attention_mask, positions=positions)
 
 
 class OracleDenoiser:
@@ -42,7 +42,7 @@ class OracleDenoiser:
         self.lies, self.lie_calls, self.calls, self.positions = lies or {}, lie_calls, 0, None
         self.budget = budget
 
-    def logits(self, ids):
+    def logits(self, ids, attention_mask=None, positions=None):
         if self.positions is None:
             self.positions = (ids[0] == self.mask_id).nonzero().squeeze(-1).tolist()
         self.calls += 1
@@ -55,4 +55,32 @@ class OracleDenoiser:
                 token = self.lies[k]
             out[0, pos] = -10.0
             out[0, pos, token] = 10.0 - 0.01 * k  # earlier positions slightly surer: a stable commit order
-        return out
+        return out if positions is None else out[positions]
+
+
+class ScriptedDenoiser:
+    """Writes `script` into every hole of every row, whatever the canvas: the k-th masked position of a row gets the
+    k-th script token (then <|pad|>); where <|pad|> is not allowed its second choice is `filler`."""
+
+    follows_instructions = False
+
+    def __init__(self, real, script: str, filler: str = "x"):
+        for name in ("tokenizer", "mask_id", "pad_id", "eos_id", "vocab_size", "max_len"):
+            setattr(self, name, getattr(real, name))
+        self.name, self.device = "scripted", torch.device("cpu")
+        self.script, self.filler = self.tokenizer.encode(script), self.tokenizer.encode(filler)[0]
+
+    def logits(self, ids, attention_mask=None, positions=None):
+        out = torch.full((*ids.shape, self.vocab_size), -10.0)  # (B, L, V)
+        out.scatter_(-1, ids.unsqueeze(-1), 10.0)
+        for row in range(ids.shape[0]):
+            holes = (ids[row] == self.mask_id).nonzero().squeeze(-1).tolist()
+            # Positions already committed count too: the k-th hole position is k after the first masked one.
+            first = holes[0] if holes else 0
+            for pos in holes:
+                k = pos - first
+                target = self.script[k] if k < len(self.script) else self.pad_id
+                out[row, pos] = -10.0
+                out[row, pos, target] = 10.0 - 0.01 * k
+                out[row, pos, self.filler] = 5.0
+        return out if positions is None else out[positions]

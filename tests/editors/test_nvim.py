@@ -17,12 +17,12 @@ SOURCE = 'def add(a, b):\n    """Return the sum."""\n    pass\n\n\ndef main():\n
 
 
 @pytest.fixture(scope="module")
-def session(tmp_path_factory, tiny_checkpoint):
+def session(tmp_path_factory, echo_checkpoint):
     tmp = tmp_path_factory.mktemp("nvim")
     (tmp / "example.py").write_text(SOURCE)
     env = {**os.environ, "DIFFUSION_PLUGIN": str(ROOT / "editors" / "nvim"), "DIFFUSION_E2E_FILE": str(tmp / "example.py"),
            "DIFFUSION_E2E_OUT": str(tmp / "out.json"), "XDG_STATE_HOME": str(tmp), "XDG_DATA_HOME": str(tmp),
-           "DIFFUSION_E2E_CMD": json.dumps([sys.executable, "-m", "lsp_server", "serve", "--model", str(tiny_checkpoint), "--device", "cpu"])}
+           "DIFFUSION_E2E_CMD": json.dumps([sys.executable, "-m", "lsp_server", "serve", "--model", str(echo_checkpoint), "--device", "cpu"])}
     run = subprocess.run([NVIM, "--headless", "-u", "NONE", "-i", "NONE", "-n", "-c", f"luafile {ROOT / 'tests/editors/nvim_e2e.lua'}"],
                          env=env, cwd=ROOT, capture_output=True, text=True, timeout=180)
     assert (tmp / "out.json").is_file(), run.stderr[-2000:]

@@ -48,7 +48,7 @@ def wait_healthy(url: str, server: subprocess.Popen, timeout: float = 90) -> Non
 
 
 @pytest.fixture(scope="module")
-def workbench(tmp_path_factory, built_vsix, tiny_checkpoint):
+def workbench(tmp_path_factory, built_vsix, echo_checkpoint):
     tmp = tmp_path_factory.mktemp("code-server")
     workspace, user_data, extensions, out = tmp / "workspace", tmp / "user-data", tmp / "extensions", tmp / "out"
     workspace.mkdir()
@@ -58,7 +58,8 @@ def workbench(tmp_path_factory, built_vsix, tiny_checkpoint):
     install = subprocess.run([str(CODE_SERVER), *common, "--install-extension", str(built_vsix)],
                              env=env, capture_output=True, text=True, timeout=120)
     assert install.returncode == 0, install.stdout + install.stderr
-    model = os.environ.get("DIFFUSION_E2E_MODEL", str(tiny_checkpoint))  # "builtin" for the README screenshot
+    # The echo model writes an identifier, which parses where the tests ask; "builtin" for the README screenshot.
+    model = os.environ.get("DIFFUSION_E2E_MODEL", str(echo_checkpoint))
     (user_data / "User").mkdir(parents=True, exist_ok=True)
     (user_data / "User" / "settings.json").write_text(json.dumps({
         "diffusion.server.command": sys.executable, "diffusion.server.args": ["-m", "lsp_server", "serve"],

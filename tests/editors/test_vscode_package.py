@@ -8,6 +8,8 @@ def test_npm_ci_and_package_make_a_vsix(built_vsix):
     with zipfile.ZipFile(built_vsix) as vsix:
         manifest = json.loads(vsix.read("extension/package.json"))
         assert "extension/dist/extension.js" in vsix.namelist()
+        assert not [n for n in vsix.namelist() if n.startswith("extension/e2e/")], "the e2e harness stays out"
+    assert built_vsix.stat().st_size < 2_000_000, "the .vsix stays small"
     commands = {c["command"] for c in manifest["contributes"]["commands"]}
     assert {"diffusion.fillSelection", "diffusion.implementFunction", "diffusion.fillHoles", "diffusion.polishSelection",
             "diffusion.refactorSelection"} <= commands

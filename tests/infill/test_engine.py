@@ -14,7 +14,9 @@ PY = language_for_id("python")
 
 
 def _options(**kw):
-    return InfillOptions(sampler=SamplerOptions(steps=kw.pop("steps", 8), strategy="confidence"), **kw)
+    """One canvas of the budget (the oracle doubles know a single canvas); length search has its own tests."""
+    return InfillOptions(sampler=SamplerOptions(steps=kw.pop("steps", 8), strategy="confidence"),
+                         lengths=kw.pop("lengths", "budget"), **kw)
 
 
 def test_trailing_pads_shorten_the_fill(tiny_denoiser):
@@ -109,12 +111,12 @@ class PadPreferringDenoiser:
             setattr(self, name, getattr(real, name))
         self.second = real.tokenizer.encode("x")[0]
 
-    def logits(self, ids, attention_mask=None):
+    def logits(self, ids, attention_mask=None, positions=None):
         import torch
         out = torch.full((*ids.shape, self.vocab_size), -10.0)  # (B, L, V)
         out[..., self.pad_id] = 10.0
         out[..., self.second] = 5.0
-        return out
+        return out if positions is None else out[positions]
 
 
 def test_a_body_never_comes_back_empty_but_a_cursor_completion_may(tiny_denoiser):

@@ -23,7 +23,7 @@ def test_canonical_fills_pass_and_wrong_fills_fail(tiny_denoiser, split):
         if len(tok.encode(truth)) > budget or not truth.strip():
             continue
         oracle = OracleDenoiser(tiny_denoiser, [truth], budget=budget)
-        program, result = fill_problem(oracle, problem, split, SamplerOptions(steps=4))
+        program, result = fill_problem(oracle, problem, split, SamplerOptions(steps=4), lengths="budget")
         assert program == problem.prompt + problem.canonical_solution + problem.suffix
         assert passes(f"{program}\n{problem.test}\ncheck({problem.entry_point})\n")
         checked += 1

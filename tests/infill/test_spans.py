@@ -57,7 +57,7 @@ def test_two_holes_and_a_mid_line_hole():
     text = "def f(x):\n    <|fill|>\n    y = <|fill|> + 1\n    return y\n"
     doc = Document(text, language_for_id("python"))
     first, second = select_holes(doc)
-    assert doc.text[first.start:first.end] == "    <|fill|>" and first.indent == "    "
+    assert doc.text[first.start:first.end] == "<|fill|>" and first.indent == "    "  # the indentation stays outside
     assert doc.text[second.start:second.end] == "<|fill|>" and second.single_line
     with pytest.raises(InfillError, match="no hole markers"):
         select_holes(doc, "<<HOLE>>")

@@ -185,7 +185,8 @@ async def test_cancel_request(client: LanguageClient):
 @pytest.mark.asyncio
 async def test_long_work_reports_progress(client: LanguageClient):
     resolved = await client.code_action_resolve_async(await _long_fill_action(client, progressDelayMs=0))
-    assert resolved.edit is not None
+    # The random model's 30-line fill rarely parses: then the user is told, and nothing is edited.
+    assert resolved.edit is not None or any("no fill that parses" in m.message for m in client.messages)
     reports = [r for token_reports in client.progress_reports.values() for r in token_reports]
     assert any(isinstance(r, types.WorkDoneProgressBegin) for r in reports)
     assert any(isinstance(r, types.WorkDoneProgressEnd) for r in reports)
@@ -233,7 +234,37 @@ async def test_a_dream_checkpoint_serves_ghost_text(client: LanguageClient, tmp_
 async def test_a_llada_checkpoint_serves_ghost_text(client: LanguageClient, tmp_path):
     from tests.model.test_hf_llada import write_tiny_llada
     llada, _ = write_tiny_llada(tmp_path)
-    open_doc(client, URI, PY)
+    open_doc(client, URI, PY + "# note: \n")  # in a comment whatever one line the random model writes parses
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams({"diffusion": {"model": str(llada)}}))
-    result = await client.text_document_inline_completion_async(inline_params(URI, types.Position(6, len("    total = add("))))
+    result = await client.text_document_inline_completion_async(inline_params(URI, types.Position(8, len("# note: "))))
     assert result.items
+
+
+@pytest.mark.asyncio
+async def test_refactor_with_an_instruction_through_a_chat_api(client: LanguageClient):
+    from tests.lsp_server.api_standins import StandIn
+
+    def answer(path, body):
+        selection = body["messages"][-1]["content"].split("<selection>")[1].split("</selection>")[0]
+        return "```python\n" + selection.replace("total = add(1, 2)", "total = add(2, 1)") + "\n```"
+    chat = StandIn(answer)
+    edits = []
+
+    @client.feature(types.WORKSPACE_APPLY_EDIT)
+    def apply_edit(params: types.ApplyWorkspaceEditParams):
+        edits.append(params.edit)
+        return types.ApplyWorkspaceEditResult(applied=True)
+    try:
+        open_doc(client, URI, PY)
+        client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+            {"diffusion": {"model": f"{chat.origin}/v1", "remoteApi": "chat", "remoteModel": "mercury"}}))
+        selection = {"start": {"line": 6, "character": 4}, "end": {"line": 6, "character": len("    total = add(1, 2)")}}
+        await client.workspace_execute_command_async(types.ExecuteCommandParams("diffusion.refactor", [URI, selection, "swap the arguments"]))
+        [edit] = edits
+        [change] = edit.document_changes
+        assert _apply(PY, change.edits) == PY.replace("total = add(1, 2)", "total = add(2, 1)")
+        assert all(e.range.start.line == 6 and e.range.end.line == 6 for e in change.edits), "only the selection"
+        path, _, body = chat.requests[0]
+        assert path == "/v1/chat/completions" and body["model"] == "mercury" and "swap the arguments" in body["messages"][-1]["content"]
+    finally:
+        chat.close()

@@ -78,7 +78,7 @@ def test_missing_shard_is_named(dream_dir, tmp_path):
 
 def test_cli_fills_with_a_dream_checkpoint(dream_dir, tmp_path):
     (tmp_path / "a.py").write_text("def f(x):\n    y = x\n    return y\n")
-    run = subprocess.run([sys.executable, "-m", "lsp_server", "infill", str(tmp_path / "a.py"), "--lines", "2-2", "--json",
+    run = subprocess.run([sys.executable, "-m", "lsp_server", "infill", str(tmp_path / "a.py"), "--lines", "2-2", "--json", "--accept-broken",
                           "--model", str(dream_dir), "--steps", "4", "--max-tokens", "8"], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     out = json.loads(run.stdout)
@@ -124,7 +124,7 @@ def test_instruct_checkpoint_rewrites_a_selection_inside_the_assistant_turn(drea
     assert "double it" in seen and "<|im_start|>assistant" in seen and "<selection>y = x</selection>" in seen
     assert result.text.startswith("def f(x):\n    ") and result.text.endswith("\n    return y\n")
     (tmp_path / "a.py").write_text(doc.text)
-    run = subprocess.run([sys.executable, "-m", "lsp_server", "infill", str(tmp_path / "a.py"), "--lines", "2-2", "--json",
+    run = subprocess.run([sys.executable, "-m", "lsp_server", "infill", str(tmp_path / "a.py"), "--lines", "2-2", "--json", "--accept-broken",
                           "--instruction", "double it", "--model", str(instruct), "--steps", "3", "--max-tokens", "6"],
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr

@@ -3,7 +3,7 @@
 import * as vscode from "vscode";
 import { LanguageClient, LanguageClientOptions, ServerOptions, State } from "vscode-languageclient/node";
 
-const SETTINGS = ["model", "remoteModel", "device", "steps", "sampler", "threshold", "maxTokens", "candidates",
+const SETTINGS = ["model", "remoteModel", "remoteApi", "remoteApiKeyEnv", "device", "steps", "sampler", "threshold", "maxTokens", "candidates",
   "holeMarker", "enabledLanguages", "contextTokens", "syntaxRounds"];
 const LANGUAGES = ["python", "javascript", "javascriptreact", "typescript", "typescriptreact", "rust", "go", "java", "c", "cpp"];
 

@@ -1,0 +1,145 @@
+"""Fills a user can trust: never parse worse than the code did, never touch text outside the spans, never
+come back empty where code was asked, ghost text cut back instead of shown broken, candidates ranked."""
+
+import random
+from pathlib import Path
+
+import pytest
+
+from infill.acceptance import ParseBaseline, longest_acceptable_prefix, splice
+from infill.document import Document
+from infill.engine import run_infill
+from infill.languages import language_for_id, language_for_path
+from infill.spans import find_functions, select_cursor, select_function_body, select_holes, select_lines, select_range
+from infill.syntax import compiler_rejects, syntax_error_ranges
+from infill.task import Fill, InfillOptions
+from lsp_server.conversions import inline_items
+from model.sampler import STRATEGIES, SamplerOptions
+from tests.helpers import OracleDenoiser, ScriptedDenoiser
+
+REAL = sorted((Path(__file__).parent / "real").iterdir())
+PY = language_for_id("python")
+CASES = 240
+
+
+def _errors(text: str, doc: Document) -> int:
+    return len(syntax_error_ranges(text, doc.language)) + compiler_rejects(text, doc.language)
+
+
+def _random_request(rng: random.Random):
+    path = rng.choice(REAL)
+    doc = Document.from_path(path, language_for_path(path))
+    n, kind = len(doc.text), rng.choice(["range", "lines", "cursor", "cursor", "body", "holes"])
+    if kind == "range":
+        a = rng.randint(0, n)
+        return doc, [select_range(doc, a, rng.randint(a, min(n, a + 60)))], False
+    if kind == "lines":
+        first = rng.randint(1, doc.index.line_count)
+        return doc, [select_lines(doc, first, min(doc.index.line_count, first + rng.randint(0, 2)))], False
+    if kind == "cursor":
+        return doc, [select_cursor(doc, rng.randint(0, n))], True
+    if kind == "body":
+        return doc, [select_function_body(doc, rng.choice(find_functions(doc)))], False
+    lines = doc.text.split("\n")
+    i = rng.randrange(len(lines))
+    indent = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
+    lines[i] = indent + "<|fill|>"
+    marked = Document("\n".join(lines), doc.language)
+    return marked, select_holes(marked), False
+
+
+def test_fills_never_parse_worse_nor_touch_text_outside_their_spans(tiny_denoiser):
+    """Property over real files in all nine languages: whatever is accepted parses no worse than the file as it
+    was and than the file with the spans emptied; no candidate changes a character outside the spans."""
+    rng = random.Random(7)
+    accepted = languages = 0
+    seen = set()
+    for case in range(CASES):
+        doc, spans, ghost = _random_request(rng)
+        seen.add(doc.language.name)
+        sampler = SamplerOptions(steps=rng.randint(1, 3), strategy=rng.choice(STRATEGIES), seed=case)
+        options = InfillOptions(sampler=sampler, syntax_rounds=rng.randint(0, 1), max_fill_tokens=rng.randint(2, 10),
+                                cut_back=ghost, candidates=3)
+        result = run_infill(tiny_denoiser, doc, spans, options)
+        allowed = min(_errors(doc.text, doc), _errors(splice(doc.text, [Fill(s.start, s.end, "") for s in spans]), doc))
+        for candidate in result.candidates:
+            text = splice(doc.text, candidate.fills)
+            assert [(f.start, f.end) for f in candidate.fills] == [(s.start, s.end) for s in sorted(spans, key=lambda s: s.start)]
+            assert text.startswith(doc.text[:spans[0].start]) and text.endswith(doc.text[spans[-1].end:])
+            if candidate.accepted:
+                assert _errors(text, doc) <= allowed, (doc.language.name, candidate)
+                assert all(f.text.strip() or s.kind == "line" for s, f in zip(spans, candidate.fills)), "code was asked"
+        if result.accepted:
+            accepted += 1
+            assert _errors(result.text, doc) <= allowed
+        else:
+            assert not any(c.accepted for c in result.candidates), "the best accepted candidate always comes first"
+    assert seen == {"python", "javascript", "typescript", "tsx", "rust", "go", "java", "c", "cpp"}
+    assert accepted >= CASES // 10, f"only {accepted} accepted fills: the property was hardly exercised"
+
+
+def test_an_indented_hole_keeps_its_indentation(tiny_denoiser):
+    doc = Document("def f(xs):\n    total = 0\n    <|fill|>\n    return total\n", PY)
+    [span] = select_holes(doc)
+    assert doc.text[span.start:span.end] == "<|fill|>" and span.indent == "    "
+    oracle = OracleDenoiser(tiny_denoiser, ["for x in xs:\n        total += x"], budget=20)
+    result = run_infill(oracle, doc, [span], InfillOptions(sampler=SamplerOptions(steps=4), lengths="budget", syntax_rounds=0,
+                                                               max_fill_tokens=20))
+    assert result.accepted
+    assert result.text == "def f(xs):\n    total = 0\n    for x in xs:\n        total += x\n    return total\n"
+    # The model's own indentation of the first line is replaced by the kept one, later lines follow it.
+    oracle = OracleDenoiser(tiny_denoiser, ["        for x in xs:\n            total += x"], budget=20)
+    again = run_infill(oracle, doc, [span], InfillOptions(sampler=SamplerOptions(steps=4), lengths="budget", syntax_rounds=0,
+                                                               max_fill_tokens=20))
+    assert again.text == result.text
+
+
+@pytest.mark.parametrize("script", ["self):", "1, 2))", "a, b):\n", "x)"])
+def test_ghost_text_in_brackets_never_leaves_them_unbalanced(tiny_denoiser, script):
+    text = "def add(a, b):\n    return a + b\n\n\ndef main():\n    total = add()\n    print(total)\n"
+    doc = Document(text, PY)
+    cursor = text.index("add()") + len("add(")
+    model = ScriptedDenoiser(tiny_denoiser, script)
+    result = run_infill(model, doc, [select_cursor(doc, cursor)],
+                        InfillOptions(sampler=SamplerOptions(steps=4, strategy="threshold"), cut_back=True, candidates=3))
+    items = inline_items(doc, result, 3, "utf-16")
+    for item in items:
+        line = "    total = add(" + item.insert_text + ")"
+        assert line.count("(") == line.count(")"), line
+        assert not item.insert_text.endswith(")"), "the `)` after the cursor is never repeated"
+        assert not syntax_error_ranges(text[:cursor] + item.insert_text + text[cursor:], PY)
+
+
+def test_broken_ghost_text_is_cut_back_to_what_parses():
+    doc = Document("items = []\nvalue = 1\n", PY)
+    cursor = len("items = []\nvalue = 1")
+    baseline = ParseBaseline.of(doc, [select_cursor(doc, cursor)])
+    fills = [Fill(cursor, cursor, " + len(items) + (")]
+    assert longest_acceptable_prefix(doc, fills, 0, baseline) == " + len(items)"
+    unfinished = Document("items = []\nvalue = len(\n", PY)  # already broken: no worse may still be unfinished
+    cursor = len("items = []\nvalue = len(")
+    cut = longest_acceptable_prefix(unfinished, [Fill(cursor, cursor, "items) + (")], 0, ParseBaseline.of(unfinished, []))
+    assert cut == "items) +"
+    never = Document("x = 1\n", PY)
+    assert longest_acceptable_prefix(never, [Fill(5, 5, " ((((")], 0, ParseBaseline.of(never, [])) is None
+
+
+def test_holes_asking_for_code_never_come_back_empty(tiny_denoiser):
+    model = ScriptedDenoiser(tiny_denoiser, "\n" * 300)  # a model that only writes blank lines
+    doc = Document("def f(a):\n    pass\n", PY)
+    [span] = [select_function_body(doc, find_functions(doc)[0])]
+    result = run_infill(model, doc, [span], InfillOptions(sampler=SamplerOptions(steps=2, strategy="threshold")))
+    assert not result.accepted, "an empty body is not offered as an implementation"
+    assert all(not c.accepted for c in result.candidates)
+
+
+def test_candidates_are_ranked_by_the_models_score(tiny_denoiser):
+    doc = Document("def main():\n    # say hello: \n    pass\n", PY)
+    cursor = doc.text.index(": \n") + 2
+    result = run_infill(tiny_denoiser, doc, [select_cursor(doc, cursor)],
+                        InfillOptions(sampler=SamplerOptions(steps=3), candidates=3, cut_back=True))
+    accepted = [c for c in result.candidates if c.accepted]
+    assert accepted, "in a comment every one-line fill parses"
+    assert [c.score for c in accepted] == sorted((c.score for c in accepted), reverse=True)
+    assert len({tuple(f.text for f in c.fills) for c in result.candidates}) == len(result.candidates), "distinct"
+    assert len({c.lengths[0] for c in accepted}) > 1, "candidates come from several lengths"
