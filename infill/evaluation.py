@@ -97,10 +97,13 @@ class Tally:
     nfe: int = 0
     seconds: float = 0.0
 
+    def shows(self, result) -> bool:
+        return result.accepted or self.name == "old"  # the old engine showed every fill
+
     def add(self, result, shown_ok: bool, parses: bool) -> None:
         self.problems += 1
         self.passed += shown_ok
-        shown = result.accepted or self.name == "old"  # the old engine showed every fill
+        shown = self.shows(result)
         self.shown += shown
         best = result.candidates[0] if result.candidates else None
         self.shown_no_worse += shown and (best is None or best.errors <= result.baseline_errors)
@@ -155,8 +158,7 @@ def evaluate_humaneval(denoiser, split: str, data_dir: Path, limit: int | None, 
     for problem in tqdm(problems, desc=f"{split} ({', '.join(decoders)})", unit="problem", file=sys.stderr):
         for tally in tallies:
             program, result = fill_problem(denoiser, problem, split, _sampler(split), DECODERS[tally.name])
-            shown = result.accepted or tally.name == "old"
-            ok = shown and passes(f"{program}\n{problem.test}\ncheck({problem.entry_point})\n")
+            ok = tally.shows(result) and passes(f"{program}\n{problem.test}\ncheck({problem.entry_point})\n")
             tally.add(result, ok, not syntax_error_ranges(program, PY))
     report["decoders"] = [tally.report("pass_at_1") for tally in tallies]
     return report
@@ -204,7 +206,6 @@ def line_exact_match(denoiser, texts: list[str], limit: int, decoders: list[str]
             result = run_infill(denoiser, doc, [Span(start, end, kind="line", single_line=True, budget=budget)],
                                 InfillOptions(sampler=_sampler("line"), syntax_rounds=EVAL_SYNTAX_ROUNDS, max_fill_tokens=budget,
                                               lengths=DECODERS[tally.name]))
-            shown = result.accepted or tally.name == "old"
-            tally.add(result, shown and result.fills[0].text.strip() == truth.strip(),
+            tally.add(result, tally.shows(result) and result.fills[0].text.strip() == truth.strip(),
                       not syntax_error_ranges(result.text, PY))
     return {"lines": len(cases), "decoders": [tally.report("exact_match") for tally in tallies]}

@@ -25,16 +25,15 @@ def _fill_span(filler, text: str, span: Span, doc: Document, budget: int, contex
                options: InfillOptions) -> str:
     prompt, suffix = text[max(0, span.start - context_chars):span.start], text[span.end:span.end + context_chars // 3]
     if options.mode == "instruct":
-        raw = _rewrite(filler, text, span, doc, budget, context_chars, options.instruction or "")
+        raw = _rewrite(filler, text, span, doc, budget, prompt, suffix, options.instruction or "")
     else:
         raw = filler.complete(prompt, suffix, budget, temperature, extra=list(options.neighbours))
     prefix_line = text[text.rfind("\n", 0, span.start) + 1:span.start]
     return drop_repeated_rest_of_line(doc, span, clean_fill(raw, span, prefix_line, text[span.end:]))
 
 
-def _rewrite(filler, text: str, span: Span, doc: Document, budget: int, context_chars: int, instruction: str) -> str:
+def _rewrite(filler, text: str, span: Span, doc: Document, budget: int, before: str, after: str, instruction: str) -> str:
     """A chat model's rewrite of the selection: the code of its reply (a fenced block or the plain reply)."""
-    before, after = text[max(0, span.start - context_chars):span.start], text[span.end:span.end + context_chars // 3]
     reply = filler.rewrite(instruction, doc.language.name, before, text[span.start:span.end], after, budget)
     code = textwrap.dedent(strip_fences(reply)).strip("\n")
     if not code.strip():
