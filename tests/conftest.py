@@ -62,6 +62,12 @@ def echo_checkpoint(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def broken_checkpoint(tmp_path_factory) -> Path:
+    """Writes `(` everywhere: none of its fills ever parses (deterministic, unlike a random model's luck)."""
+    return build_echo_checkpoint(tmp_path_factory.mktemp("paren_model"), word="(")
+
+
+@pytest.fixture(scope="session")
 def tiny_checkpoint(tmp_path_factory) -> Path:
     return build_tiny_checkpoint(tmp_path_factory.mktemp("tiny_model"))
 

@@ -51,11 +51,11 @@ def test_json_contract_in_four_languages(workdir, tiny_checkpoint, file, where):
     assert scores == sorted(scores, reverse=True), "accepted candidates come best first"
 
 
-def test_a_fill_that_parses_worse_is_never_written_or_returned_with_exit_0(workdir, tiny_checkpoint):
+def test_a_fill_that_parses_worse_is_never_written_or_returned_with_exit_0(workdir, broken_checkpoint):
     original = (workdir / "stack.py").read_text()
-    args = ("infill", workdir / "stack.py", "--function", "Stack.pop", "--model", tiny_checkpoint, "--steps", "4",
+    args = ("infill", workdir / "stack.py", "--function", "Stack.pop", "--model", broken_checkpoint, "--steps", "4",
             "--max-tokens", "12")
-    run = cli(*args, "--json", "--write")  # the random tiny model's body for Stack.pop does not parse
+    run = cli(*args, "--json", "--write")  # a body of `(` never parses
     assert run.returncode == 3 and "no fill that parses" in run.stderr and len(run.stderr.splitlines()) == 1
     out = json.loads(run.stdout)
     assert out["accepted"] is False and out["fills"] == [] and out["text"] == original
