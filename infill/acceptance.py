@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .document import Document
-from .syntax import compiler_rejects, errors_within, syntax_error_ranges
+from .syntax import compiler_rejects, errors_within, spliced_tree, tree_error_ranges
 from .task import Fill, Span
 
 # Token-like pieces of any language: words, runs of white space, single punctuation characters.
@@ -30,20 +30,29 @@ def splice(text: str, fills: list[Fill]) -> str:
     return "".join(pieces)
 
 
-def error_count(text: str, doc: Document) -> int:
-    """ERROR/MISSING nodes of the whole text, plus one when the language's own parser rejects it (Python)."""
-    return len(syntax_error_ranges(text, doc.language)) + compiler_rejects(text, doc.language)
+def error_count(doc: Document, fills: list[Fill]) -> int:
+    """ERROR/MISSING nodes of the whole text with `fills` spliced in, plus one when the language's own parser
+    rejects it (Python; near the fills in a big file)."""
+    text, data, tree = spliced_tree(doc, fills)
+    return len(tree_error_ranges(tree, data)) + compiler_rejects(text, doc.language, spliced_focus(fills), tree)
+
+
+def spliced_focus(fills: list[Fill]) -> tuple[int, int] | None:
+    """Where the fills lie in the spliced text: from the first one's start to the last one's end."""
+    if not fills:
+        return None
+    return fills[0].start, fills[-1].end + sum(len(f.text) - (f.end - f.start) for f in fills)
 
 
 def fill_errors(doc: Document, fills: list[Fill]) -> tuple[int, list[list[tuple[int, int]]]]:
     """(errors in the whole new text, the errors touching each fill in the new text's offsets)."""
-    text = splice(doc.text, fills)
-    ranges, shift, per_fill = syntax_error_ranges(text, doc.language), 0, []
+    text, data, tree = spliced_tree(doc, fills)
+    ranges, shift, per_fill = tree_error_ranges(tree, data), 0, []
     for fill in fills:
         start = fill.start + shift
         per_fill.append(errors_within(ranges, start, start + len(fill.text)))
         shift += len(fill.text) - (fill.end - fill.start)
-    return len(ranges) + compiler_rejects(text, doc.language), per_fill
+    return len(ranges) + compiler_rejects(text, doc.language, spliced_focus(fills), tree), per_fill
 
 
 @dataclass(frozen=True)
@@ -61,20 +70,20 @@ class ParseBaseline:
 
     @classmethod
     def of(cls, doc: Document, spans: list[Span]) -> "ParseBaseline":
-        as_is = error_count(doc.text, doc)
+        as_is = error_count(doc, [Fill(s.start, s.end, doc.text[s.start:s.end]) for s in spans])
         emptied = as_is if all(s.start == s.end for s in spans) else \
-            error_count(splice(doc.text, [Fill(s.start, s.end, "") for s in spans]), doc)
+            error_count(doc, [Fill(s.start, s.end, "") for s in spans])
         # A hole marker is a placeholder, not code: the errors it causes do not count as the file's own, so a
         # statement hole must parse as well as the file does with a stub statement in its place.
         stub = next((s for s in doc.language.stubs if s), "")
         marker_lines = [s for s in spans if s.kind == "hole" and s.indent is not None]
-        stubbed = error_count(splice(doc.text, [Fill(s.start, s.end, stub if s in marker_lines else doc.text[s.start:s.end])
-                                                for s in spans]), doc) if marker_lines and stub else None
+        stubbed = error_count(doc, [Fill(s.start, s.end, stub if s in marker_lines else doc.text[s.start:s.end])
+                                    for s in spans]) if marker_lines and stub else None
         return cls(as_is, emptied, stubbed)
 
 
 def parses_no_worse(doc: Document, fills: list[Fill], baseline: ParseBaseline) -> bool:
-    return error_count(splice(doc.text, fills), doc) <= baseline.allowed
+    return error_count(doc, fills) <= baseline.allowed
 
 
 def prefix_cuts(text: str) -> list[int]:

@@ -6,7 +6,7 @@ import math
 
 import torch
 
-from .acceptance import ParseBaseline, error_count, longest_acceptable_prefix, splice
+from .acceptance import ParseBaseline, error_count, longest_acceptable_prefix
 from .document import Document
 from .drafts import Draft
 from .postprocess import drop_repeated_rest_of_line
@@ -33,7 +33,7 @@ def blank_where_code_was_asked(spans: list[Span], fills: list[Fill]) -> bool:
 
 def _candidate(doc: Document, spans: list[Span], fills: list[Fill], score: float, baseline: ParseBaseline,
                lengths: list[int], errors: int | None = None) -> Candidate:
-    errors = error_count(splice(doc.text, fills), doc) if errors is None else errors
+    errors = error_count(doc, fills) if errors is None else errors
     accepted = errors <= baseline.allowed and not blank_where_code_was_asked(spans, fills)
     return Candidate(fills, score, errors, accepted, lengths)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .document import Document
+from .positions import byte_offset
 from .errors import InfillError
 from .task import Span
 
@@ -25,14 +26,17 @@ class Canvas:
     suffix_end: int               # str offset where the kept suffix ends
 
 
-def unit_boundaries(doc: Document) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """(start, end) str offsets of the top-level units and of every statement-level unit."""
+def unit_boundaries(doc: Document, lo: int = 0, hi: int | None = None) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(start, end) str offsets of the top-level units and of every statement-level unit that overlap [lo, hi]."""
+    lo_byte, hi_byte = byte_offset(doc.text, lo), len(doc.data) if hi is None else byte_offset(doc.text, min(hi, len(doc.text)))
     top, statements = [], []
     block_types = doc.language.block_types | {doc.tree.root_node.type, "class_body", "declaration_list", "field_declaration_list"}
     stack = [(doc.tree.root_node, 0)]
     while stack:
         node, depth = stack.pop()
         for child in node.named_children:
+            if child.end_byte < lo_byte or child.start_byte > hi_byte:
+                continue  # far from the spans: no cut can fall inside it
             if node.type in block_types and child.type != "ERROR":
                 bounds = (doc.start_of(child), doc.end_of(child))
                 statements.append(bounds)
@@ -105,7 +109,8 @@ def build_canvas(doc: Document, spans: list[Span], hole_ids: list[list[int]], to
         tail_budget = min(tail_need, room // 3)
         head_budget = min(head_need, room - tail_budget)
         tail_budget = room - head_budget
-        top, statements = unit_boundaries(doc)
+        top, statements = unit_boundaries(doc, max(0, spans[0].start - head_budget * CHARS_PER_TOKEN_MAX),
+                                          spans[-1].end + tail_budget * CHARS_PER_TOKEN_MAX)
         starts = [sorted({0} | {a for a, _ in units}) for units in (top, statements)]
         ends = [sorted({len(doc.text)} | {b for _, b in units}) for units in (top, statements)]
         prefix_start = _choose_cut(_fit_prefix, doc, tok, starts, spans[0].start, head_budget)

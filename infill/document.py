@@ -61,7 +61,8 @@ class Document:
         start_byte, old_end_byte = byte_offset(self.text, start), byte_offset(self.text, end)
         start_point, old_end_point = ts_point(old_index, start), ts_point(old_index, end)
         self.text = self.text[:start] + new_text + self.text[end:]
-        self._reindex()
+        self.data = self.text.encode("utf-8")
+        self.index = old_index.edited(start, end, new_text, self.text)
         new_end = start + len(new_text)
         self.tree.edit(start_byte=start_byte, old_end_byte=old_end_byte, new_end_byte=start_byte + len(new_text.encode("utf-8")),
                        start_point=start_point, old_end_point=old_end_point, new_end_point=ts_point(self.index, new_end))
@@ -76,10 +77,17 @@ class Document:
 
     # node helpers: tree-sitter speaks bytes, everything above this module speaks str offsets
     def start_of(self, node: Node) -> int:
-        return str_offset(self.data, node.start_byte)
+        return self._str_offset(node.start_byte, node.start_point)
 
     def end_of(self, node: Node) -> int:
-        return str_offset(self.data, node.end_byte)
+        return self._str_offset(node.end_byte, node.end_point)
+
+    def _str_offset(self, byte: int, point) -> int:
+        """From the node's row, so the cost is the column's, not the file's (unit_boundaries asks thousands)."""
+        row, column = point
+        if row >= self.index.line_count:
+            return str_offset(self.data, byte)
+        return self.index.starts[row] + len(self.data[byte - column:byte].decode("utf-8", errors="ignore"))
 
     def node_text(self, node: Node) -> str:
         return self.data[node.start_byte:node.end_byte].decode("utf-8", errors="replace")

@@ -8,7 +8,7 @@ import torch
 
 from .document import Document
 from .postprocess import clean_fill, drop_repeated_rest_of_line
-from .syntax import compiler_rejects, errors_within, syntax_error_ranges
+from .syntax import compiler_rejects, errors_within, spliced_tree, tree_error_ranges
 from .task import Fill, Span
 
 
@@ -33,22 +33,18 @@ def _hole_text(tok, ids: list[int], skip: set[int]) -> str:
 
 
 def make_draft(doc: Document, spans: list[Span], ids: torch.Tensor, holes, tok, skip: set[int]) -> Draft:
-    fills, pieces, new_ranges, pos, cursor = [], [], [], 0, 0
+    fills, new_ranges, shift = [], [], 0
     for span, (lo, hi) in zip(spans, holes):
         raw = _hole_text(tok, ids[0, lo:hi].tolist(), skip)
         prefix_line = doc.text[doc.text.rfind("\n", 0, span.start) + 1:span.start]
         text = drop_repeated_rest_of_line(doc, span, clean_fill(raw, span, prefix_line, doc.text[span.end:]))
         fills.append(Fill(span.start, span.end, text))
-        pieces.append(doc.text[pos:span.start])
-        cursor += len(pieces[-1])
-        new_ranges.append((cursor, cursor + len(text)))
-        pieces.append(text)
-        cursor += len(text)
-        pos = span.end
-    pieces.append(doc.text[pos:])
-    text = "".join(pieces)
-    all_errors = syntax_error_ranges(text, doc.language)
-    total = len(all_errors) + compiler_rejects(text, doc.language)
+        new_ranges.append((span.start + shift, span.start + shift + len(text)))
+        shift += len(text) - (span.end - span.start)
+    text, data, tree = spliced_tree(doc, fills)
+    all_errors = tree_error_ranges(tree, data)
+    focus = (new_ranges[0][0], new_ranges[-1][1]) if new_ranges else None
+    total = len(all_errors) + compiler_rejects(text, doc.language, focus, tree)
     return Draft(ids, fills, text, new_ranges, [errors_within(all_errors, a, b) for a, b in new_ranges], total)
 
 

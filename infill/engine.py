@@ -13,11 +13,12 @@ from dataclasses import dataclass, replace
 
 import torch
 
-from model.sampler import Trace, refine, sample
+from model.sampler import Trace, line_token_kinds, refine, sample
 
 from .acceptance import ParseBaseline, fill_errors, splice
 from .candidates import blank_where_code_was_asked, hole_scores, rank_candidates
 from .context import Canvas, build_canvas, instruction_canvas
+from .context_reuse import SharedContexts
 from .document import Document
 from .drafts import Draft, make_draft, remask_errors
 from .errors import InfillError
@@ -82,7 +83,8 @@ def prepare_rows(denoiser, doc: Document, spans: list[Span], options: InfillOpti
     if options.mode == "refine":
         plans = [[len(tok.encode(doc.text[s.start:s.end])) or 1 for s in spans]]
     else:
-        plans = length_plan(spans, [resolve_budget(s, doc, tok, options) for s in spans], _length_mode(options))
+        plans = length_plan(spans, [resolve_budget(s, doc, tok, options) for s in spans], _length_mode(options),
+                            options.max_lengths)
     rows = []
     for lengths in plans:
         if options.mode == "refine":
@@ -119,6 +121,42 @@ def _stack(denoiser, rows: list[Prepared]):
     return ids, in_holes, code_only, (None if bool(attention.all()) else attention)
 
 
+@dataclass
+class Decoding:
+    """What every sampler call of a batch shares besides the canvases: the cache seeds and the line stops."""
+
+    shared: SharedContexts | None = None   # cache mode "reuse"
+    line_holes: torch.Tensor | None = None  # (R, L) number of the single-line hole at each position, 0 elsewhere
+    line_kinds: torch.Tensor | None = None  # (V,) what each token does to a line (model.sampler)
+
+    def sample(self, denoiser, ids, masked, sampler, attention, code_only, rows: list[int]):
+        """`sample` over the batch rows `rows` (their slices of ids, masked, attention, code_only given)."""
+        return sample(denoiser, ids, masked, sampler, attention_mask=attention, code_only=code_only,
+                      cache=self.shared.cache_for(rows) if self.shared is not None else None,
+                      line_holes=None if self.line_holes is None else self.line_holes[rows], line_kinds=self.line_kinds)
+
+
+def plan_decoding(denoiser, requests: list[Request], rows: list[Prepared], ids: torch.Tensor) -> Decoding:
+    """Seed the reuse cache and number the single-line holes (a rest-of-line fill stops once its line has ended)."""
+    options = requests[0].task.options
+    decoding = Decoding()
+    if options.mode != "fill":
+        return decoding
+    if options.sampler.cache == "reuse" and hasattr(denoiser, "full_states"):
+        decoding.shared = SharedContexts(denoiser, rows, [r.task.options.context_key for r in requests], ids.shape[1],
+                                         options.sampler.cache_refresh)
+    line_holes = torch.zeros_like(ids, dtype=torch.int32)
+    for i, row in enumerate(rows):
+        for number, (span, (lo, hi)) in enumerate(zip(requests[row.request].task.spans, row.canvas.holes), start=1):
+            if span.single_line:
+                line_holes[i, lo:hi] = number
+    if line_holes.any():
+        decoding.line_holes = line_holes
+        decoding.line_kinds = line_token_kinds(denoiser.tokenizer, denoiser.vocab_size,
+                                               tuple(sorted(_skip_ids(denoiser)))).to(ids.device)
+    return decoding
+
+
 def _skip_ids(denoiser) -> set[int]:
     return {denoiser.pad_id, denoiser.eos_id, denoiser.mask_id}
 
@@ -134,7 +172,7 @@ def _row_score(probs: torch.Tensor, ids: torch.Tensor, row: Prepared, skip: set[
 
 
 def _syntax_rounds(denoiser, requests: list[Request], rows: list[Prepared], ids, code_only, attention, probs,
-                   drafts: list[Draft], sampler, trace: Trace) -> None:
+                   drafts: list[Draft], sampler, trace: Trace, decoding: Decoding) -> None:
     """Rows whose file parses worse than without the fill: re-mask the tokens on broken lines, denoise again.
     Only rows that could still win are repaired: those scored above every row of their request that parses."""
     tok, skip = denoiser.tokenizer, _skip_ids(denoiser)
@@ -160,8 +198,8 @@ def _syntax_rounds(denoiser, requests: list[Request], rows: list[Prepared], ids,
         if not bad:
             return
         sub = torch.tensor(bad, device=ids.device)
-        new_ids, round_trace = sample(denoiser, ids[sub], remask[sub], sampler,
-                                      attention_mask=None if attention is None else attention[sub], code_only=code_only[sub])
+        new_ids, round_trace = decoding.sample(denoiser, ids[sub], remask[sub], sampler,
+                                               None if attention is None else attention[sub], code_only[sub], bad)
         round_trace.remasked = int(remask.sum())
         for j, i in enumerate(bad):
             requests[rows[i].request].rounds = round_no + 1
@@ -211,10 +249,11 @@ def run_infill_batch(denoiser, requests: list[tuple[Document, list[Span], Infill
     if any(repr(r.task.options.sampler) != repr(first.sampler) or r.task.options.mode != first.mode for r in live):
         raise ValueError("a batch shares one sampler configuration and fill mode")
     ids, in_holes, code_only, attention = _stack(denoiser, rows)
+    decoding = plan_decoding(denoiser, live, rows, ids)
     if first.mode == "refine":
         ids, trace = refine(denoiser, ids, in_holes, first.sampler, code_only, attention)
     else:
-        ids, trace = sample(denoiser, ids, in_holes, first.sampler, attention_mask=attention, code_only=code_only)
+        ids, trace = decoding.sample(denoiser, ids, in_holes, first.sampler, attention, code_only, list(range(len(rows))))
         if first.revise_rounds:
             own = in_holes & ~torch.isin(ids, torch.tensor(sorted(_skip_ids(denoiser)), device=ids.device))
             ids, revise_trace = refine(denoiser, ids, own, replace(first.sampler, refine_rounds=first.revise_rounds),
@@ -223,7 +262,7 @@ def run_infill_batch(denoiser, requests: list[tuple[Document, list[Span], Infill
     probs = trace.commit_probs if trace.commit_probs is not None else torch.full(ids.shape, float("nan"))
     trace.commit_probs = None
     drafts = [_draft(denoiser, live[row.request], row, ids[i]) for i, row in enumerate(rows)]
-    _syntax_rounds(denoiser, live, rows, ids, code_only, attention, probs, drafts, first.sampler, trace)
+    _syntax_rounds(denoiser, live, rows, ids, code_only, attention, probs, drafts, first.sampler, trace, decoding)
     results = []
     for k, req in enumerate(live):
         mine = [i for i, row in enumerate(rows) if row.request == k]

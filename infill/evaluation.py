@@ -127,17 +127,25 @@ def _sampler(split: str) -> SamplerOptions:
     return SamplerOptions(steps=16 if split in ("single-line", "line") else 32, strategy="threshold", threshold=0.9)
 
 
-def fill_problem(denoiser, problem: Problem, split: str, sampler: SamplerOptions, lengths: str = "search") -> tuple[str, object]:
-    """The program with the model's fill in place, and the infill result."""
+def problem_document(problem: Problem, split: str) -> tuple[Document, int]:
+    """The problem's file with the hole emptied, and the offset of the hole."""
+    whole_lines = split in ("single-line", "multi-line")
+    # Whole-line splits: the hole is a line of its own, its newline stays fixed.
+    return Document(problem.prompt + ("\n" if whole_lines else "") + problem.suffix, PY), len(problem.prompt)
+
+
+def fill_problem(denoiser, problem: Problem, split: str, sampler: SamplerOptions, lengths: str = "search",
+                 **options) -> tuple[str, object]:
+    """The program with the model's fill in place, and the infill result (`options`: more InfillOptions fields)."""
     budget = SPLITS[split][1]
     whole_lines = split in ("single-line", "multi-line")
     truth = problem.canonical_solution[:-1] if whole_lines and problem.canonical_solution.endswith("\n") else problem.canonical_solution
     if lengths == "exact":
         budget = max(1, len(denoiser.tokenizer.encode(truth)))
-    # Whole-line splits: the hole is a line of its own, its newline stays fixed.
-    text = problem.prompt + ("\n" if whole_lines else "") + problem.suffix
-    span = Span(len(problem.prompt), len(problem.prompt), kind="lines" if whole_lines else "selection", budget=budget)
-    result = run_infill(denoiser, Document(text, PY), [span], InfillOptions(sampler=sampler, syntax_rounds=EVAL_SYNTAX_ROUNDS, max_fill_tokens=budget, lengths=lengths))
+    doc, at = problem_document(problem, split)
+    span = Span(at, at, kind="lines" if whole_lines else "selection", budget=budget)
+    result = run_infill(denoiser, doc, [span], InfillOptions(sampler=sampler, syntax_rounds=EVAL_SYNTAX_ROUNDS,
+                                                             max_fill_tokens=budget, lengths=lengths, **options))
     return result.text, result
 
 
@@ -185,8 +193,8 @@ def default_heldout_source() -> Path:
     return Path(pygls.__file__).parent
 
 
-def line_exact_match(denoiser, texts: list[str], limit: int, decoders: list[str], seed: int = 0) -> dict:
-    """Mask one code line (from its first non-blank character) in held-out files; exact match of the shown fill."""
+def line_cases(texts: list[str], limit: int, seed: int = 0) -> list[tuple[str, int, int]]:
+    """(text, start, end) of `limit` code lines from `texts`, from each line's first non-blank character."""
     rng = random.Random(seed)
     cases = []
     while len(cases) < limit:
@@ -198,6 +206,12 @@ def line_exact_match(denoiser, texts: list[str], limit: int, decoders: list[str]
         i = rng.choice(candidates)
         start = sum(len(line) + 1 for line in lines[:i]) + len(lines[i]) - len(lines[i].lstrip())
         cases.append((text, start, start + len(lines[i].strip())))
+    return cases
+
+
+def line_exact_match(denoiser, texts: list[str], limit: int, decoders: list[str], seed: int = 0) -> dict:
+    """Mask one code line (from its first non-blank character) in held-out files; exact match of the shown fill."""
+    cases = line_cases(texts, limit, seed)
     tallies = [Tally(name) for name in decoders]
     for text, start, end in tqdm(cases, desc=f"exact match ({', '.join(decoders)})", unit="line", file=sys.stderr):
         truth, doc = text[start:end], Document(text, PY)

@@ -34,7 +34,7 @@ def resolve_budget(span: Span, doc: Document, tok, options: InfillOptions) -> in
 
 def candidate_lengths(budget: int, shortest: int, most: int = MAX_CANDIDATE_LENGTHS) -> list[int]:
     """Geometric lengths from `shortest` up to `budget` (always included), at most `most` of them."""
-    if budget <= shortest:
+    if budget <= shortest or most <= 1:
         return [budget]
     lengths, n = [], shortest
     while n < budget:
@@ -58,13 +58,13 @@ def code_positions(kind: str, length: int, mode: str) -> int:
     raise ValueError(mode)
 
 
-def length_plan(spans: list[Span], budgets: list[int], mode: str) -> list[list[int]]:
+def length_plan(spans: list[Span], budgets: list[int], mode: str, most: int = MAX_CANDIDATE_LENGTHS) -> list[list[int]]:
     """One list of hole lengths per candidate canvas; every hole of a canvas takes its k-th candidate length."""
     if mode in ("budget", "exact"):
         return [budgets]
     if mode != "search":
         raise ValueError(mode)
-    per_span = [candidate_lengths(b, SHORTEST.get(s.kind, 3)) for s, b in zip(spans, budgets)]
+    per_span = [candidate_lengths(b, SHORTEST.get(s.kind, 3), max(1, most)) for s, b in zip(spans, budgets)]
     rows = max(len(options) for options in per_span)
     return [[options[min(len(options) - 1, round(k * (len(options) - 1) / max(1, rows - 1)))] for options in per_span]
             for k in range(rows)]

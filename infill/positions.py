@@ -31,9 +31,16 @@ class LineIndex:
 
     @classmethod
     def of(cls, text: str) -> "LineIndex":
-        starts = [0]
-        starts.extend(i + 1 for i, ch in enumerate(text) if ch == "\n")
-        return cls(text, tuple(starts))
+        return cls(text, (0, *_line_starts(text, 0)))
+
+    def edited(self, start: int, end: int, new_text: str, text: str) -> "LineIndex":
+        """The index of `text`, which is this index's text with [start, end) replaced by `new_text`: only the edit is
+        scanned, so a keystroke in a long file costs a shift of the later line starts, not a pass over the text."""
+        kept = bisect_right(self.starts, start)   # lines starting at or before the edit are untouched
+        moved = bisect_right(self.starts, end)    # lines starting after it shift
+        delta = len(new_text) - (end - start)
+        return LineIndex(text, (*self.starts[:kept], *_line_starts(new_text, start),
+                                *(s + delta for s in self.starts[moved:])))
 
     @property
     def line_count(self) -> int:
@@ -77,6 +84,15 @@ class LineIndex:
         line = bisect_right(self.starts, offset) - 1
         prefix = self.text[self.starts[line]:offset]
         return line, sum(_units(ch, encoding) for ch in prefix)
+
+
+def _line_starts(text: str, base: int) -> list[int]:
+    """Offsets (plus `base`) just after each newline of `text`."""
+    starts, at = [], text.find("\n")
+    while at >= 0:
+        starts.append(base + at + 1)
+        at = text.find("\n", at + 1)
+    return starts
 
 
 def byte_offset(text: str, offset: int) -> int:

@@ -36,6 +36,8 @@ class InfillOptions:
     candidates: int = 1             # ranked candidates to return (distinct fills, best first)
     cut_back: bool = False          # ghost text: a fill that parses worse is cut to its longest prefix that does not
     neighbours: tuple[tuple[str, str], ...] = ()  # (file name, text) of other open files, for remote APIs that take them
+    context_key: str = ""           # the document's identity (its URI): cache mode "reuse" keeps its states between requests
+    max_lengths: int = 6            # length search: candidate lengths per hole (fewer is faster; ghost text uses few)
 
 
 @dataclass

@@ -51,8 +51,9 @@ def _add_sampler_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--block-length", type=int, default=0, help="semi-autoregressive blocks of this many tokens")
     p.add_argument("--temperature", type=float, default=0.0)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--cache", default="none", choices=["none", "prefix", "dual"],
-                   help="keep the context's keys/values between steps (built-in model; approximate, not yet measured)")
+    p.add_argument("--cache", default="reuse", choices=["none", "prefix", "dual", "reuse"],
+                   help="keep the context's keys/values between steps (reuse: one pass for all candidate lengths; "
+                        "none is exact; see README Speed)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -99,16 +100,36 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("doctor", help="check torch, devices, the model and the grammars")
     _add_model_args(p)
 
-    p = sub.add_parser("bench", help="compare sampler strategies on one fill; prints JSON")
+    p = sub.add_parser("bench", help="compare context caches (speed and quality) or sampler strategies; prints JSON")
     p.add_argument("--file", default=None, help="source file to fill in (default: the bundled benchmark file)")
     p.add_argument("--tokens", type=int, default=64, help="tokens in the fill")
     p.add_argument("--steps", type=int, default=16)
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--json", action="store_true")
     p.add_argument("--plot", help="write a PNG chart here")
+    p.add_argument("--strategies", action="store_true", help="compare sampler strategies instead of caches")
+    p.add_argument("--shape", choices=["qwen2-0.5b-dream", "dream-7b"],
+                   help="caches, speed only: a random-weight Dream checkpoint of a real model's shape instead of --model")
+    p.add_argument("--problems", type=int, default=200, help="caches: HumanEval single-line problems for quality (0: none)")
+    p.add_argument("--lines", type=int, default=60, help="caches: held-out lines for exact match (0: none)")
+    p.add_argument("--typing-lines", type=int, default=40, help="caches: held-out lines typed again for reuse policies")
     p.add_argument("--lsp", action="store_true", help="measure inline-completion latency of the real server over stdio")
     p.add_argument("--requests", type=int, default=50, help="with --lsp: how many completion requests")
+    p.add_argument("--settings", help="with --lsp: server settings as a JSON object, e.g. '{\"ghostLengths\": 3}'")
     _add_model_args(p)
+
+    p = sub.add_parser("reliability", help="hostile traffic, keystroke storms, hostile documents and checkpoints, "
+                                          "serve-http under load: figures as JSON")
+    p.add_argument("--only", help="comma-separated sections: hostile_lsp, storm, documents, reparse, outside_spans, "
+                                  "checkpoints, http_load (default: all)")
+    p.add_argument("--messages", type=int, default=10_000, help="hostile LSP messages")
+    p.add_argument("--storm-pairs", type=int, default=100, help="didChange + inlineCompletion pairs sent within one second")
+    p.add_argument("--document-scale", type=float, default=1.0, help="1.0: 10 MB and 50,000-line documents")
+    p.add_argument("--cases", type=int, default=1000, help="random selections checked for edits outside their span")
+    p.add_argument("--clients", type=int, default=32, help="concurrent serve-http clients")
+    p.add_argument("--client-requests", type=int, default=1000, help="requests per serve-http client")
+    p.add_argument("--json", action="store_true", help="print the JSON object (the default prints it too, indented)")
+    p.add_argument("--model", default="builtin", help="builtin or a checkpoint directory")
 
     p = sub.add_parser("eval", help="measure the model: HumanEval infilling pass@1, or line exact match; plot reports")
     p.add_argument("benchmark", choices=["humaneval-infilling", "line-exact-match", "plot"])

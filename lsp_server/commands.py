@@ -58,6 +58,8 @@ def run(args) -> int:
         return bench_command(args)
     if args.command == "eval":
         return eval_command(args)
+    if args.command == "reliability":
+        return reliability_command(args)
     if args.command == "train":
         return train_command(args)
     raise ValueError(args.command)
@@ -175,23 +177,62 @@ def bench_command(args) -> int:
         from .latency import measure_latency
         if args.requests < 1:
             raise InfillError("--requests must be at least 1")
+        try:
+            settings = json.loads(args.settings) if args.settings else {}
+        except ValueError as exc:
+            raise InfillError(f"--settings is not valid JSON: {exc}") from None
+        if not isinstance(settings, dict):
+            raise InfillError("--settings takes a JSON object of server settings, e.g. '{\"threads\": 1}'")
         report = measure_latency(args.model, args.device, args.requests, Path(args.file) if args.file else None,
-                                 {"steps": args.steps} if args.steps != 16 else None)
+                                 {**({"steps": args.steps} if args.steps != 16 else {}), **settings})
         print(json.dumps(report))
         return 0
-    denoiser = load_backend(args)
-    report = compare_strategies(denoiser, Path(args.file) if args.file else DEFAULT_BENCH_FILE,
-                                tokens=args.tokens, steps=args.steps, repeats=args.repeats)
-    if args.plot:
-        from infill.benchmark import plot_strategies
-        plot_strategies(report, Path(args.plot))
+    if args.strategies:
+        denoiser = load_backend(args)
+        report = compare_strategies(denoiser, Path(args.file) if args.file else DEFAULT_BENCH_FILE,
+                                    tokens=args.tokens, steps=args.steps, repeats=args.repeats)
+        if args.plot:
+            from infill.benchmark import plot_strategies
+            plot_strategies(report, Path(args.plot))
+        rows = report["strategies"]
+    else:
+        report = cache_report(args)
+        rows = report["speed"]["setups"]
     if args.json:
         print(json.dumps(report, indent=None))
     else:
-        for row in report["strategies"]:
-            print(f"{row['name']:<24} nfe {row['nfe']:>3}  {row['seconds'] * 1000:8.1f} ms  "
+        for row in rows:
+            print(f"{row['name']:<40} nfe {row['nfe']:>3}  {row['seconds'] * 1000:8.1f} ms  "
                   f"x{row['speedup_vs_one_per_call']:.2f} vs one token per call")
     return 0
+
+
+def cache_report(args) -> dict:
+    """`bench`: the context caches compared (infill/cache_bench.py), with their quality unless --problems 0."""
+    from infill import evaluation
+    from infill.benchmark import DEFAULT_BENCH_FILE
+    from infill.cache_bench import compare_caches, plot_caches
+    for name in ("problems", "lines", "typing_lines"):
+        if getattr(args, name) < 0:
+            raise InfillError(f"--{name.replace('_', '-')} must be 0 or more")
+    if args.shape:  # random weights: only the speed means anything
+        args.problems = args.lines = args.typing_lines = 0
+    problems = evaluation.load_problems("single-line", evaluation.default_data_dir(), args.problems) if args.problems else []
+    texts = evaluation.heldout_texts(evaluation.default_heldout_source()) if args.lines or args.typing_lines else []
+    if args.shape:
+        import tempfile
+        from model.denoiser import load_denoiser
+        from model.shapes import write_random_dream
+        with tempfile.TemporaryDirectory() as tmp:
+            denoiser = load_denoiser(str(write_random_dream(Path(tmp), args.shape)), args.device)
+        denoiser.name = f"{args.shape} (random weights)"
+    else:
+        denoiser = load_backend(args)
+    report = compare_caches(denoiser, Path(args.file) if args.file else DEFAULT_BENCH_FILE, problems, texts,
+                            args.lines, args.typing_lines, tokens=args.tokens, repeats=args.repeats)
+    if args.plot:
+        plot_caches(report, Path(args.plot))
+    return report
 
 
 def eval_command(args) -> int:
@@ -256,4 +297,17 @@ def train_command(args) -> int:
                               seq_len=args.seq_len, lr=args.lr, seed=args.seed, threads=args.threads, device=args.device,
                               precision=args.precision, snapshot_every=args.snapshot_every))
     print(f"checkpoint: {ckpt}")
+    return 0
+
+
+def reliability_command(args) -> int:
+    from .reliability.report import SECTIONS, ReliabilitySizes, reliability_report
+    sections = tuple(s.strip() for s in args.only.split(",")) if args.only else SECTIONS
+    unknown = [s for s in sections if s not in SECTIONS]
+    if unknown:
+        raise InfillError(f"unknown section {unknown[0]!r} (choose from {', '.join(SECTIONS)})")
+    sizes = ReliabilitySizes(messages=args.messages, storm_pairs=args.storm_pairs, document_scale=args.document_scale,
+                             cases=args.cases, clients=args.clients, client_requests=args.client_requests)
+    report = reliability_report(args.model, sizes, sections)
+    print(json.dumps(report) if args.json else json.dumps(report, indent=2))
     return 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass
 
 from lsprotocol import types
@@ -17,6 +19,11 @@ class OpenDocument:
     version: int
     document: Document | None
     unsupported: str | None = None   # why requests on it get empty results
+    changed_at: float = 0.0          # time.monotonic() of the last change
+    change_gap: float = math.inf     # seconds between the last two changes: how fast the user is typing
+
+    def quiet_for(self) -> float:
+        return time.monotonic() - self.changed_at
 
 
 def _language(uri: str, language_id: str) -> LanguageSpec:
@@ -38,6 +45,8 @@ class DocumentStore:
             size = len(text.encode("utf-8"))  # lone surrogates (not valid UTF-8) raise here
             if size > max_bytes:
                 raise InfillError(f"document is too large ({size} bytes; the limit is {max_bytes})")
+            if "\x00" in text:
+                raise InfillError("document looks binary (it contains NUL characters)")
             entry = OpenDocument(uri, version, Document(text, spec))
         except (InfillError, UnicodeEncodeError) as exc:
             reason = str(exc) if isinstance(exc, InfillError) else "document is not valid UTF-8"
@@ -49,6 +58,12 @@ class DocumentStore:
         entry = self._docs.get(uri)
         if entry is None:
             return None
+        entry = self._apply(entry, version, changes, encoding, enabled, max_bytes)
+        now = time.monotonic()
+        entry.change_gap, entry.changed_at = now - entry.changed_at, now
+        return entry
+
+    def _apply(self, entry: OpenDocument, version: int, changes, encoding: str, enabled: list[str], max_bytes: int) -> OpenDocument:
         entry.version = version
         for change in changes:
             if entry.document is None:
@@ -61,11 +76,17 @@ class DocumentStore:
                 try:
                     doc.apply_change(start, max(start, end), change.text)
                 except (InfillError, UnicodeEncodeError):
-                    return self.open(uri, doc.language.name, version, doc.text, enabled, max_bytes)
+                    return self._reopen(entry, doc.language.name, doc.text, enabled, max_bytes)
+                if "\x00" in change.text or len(doc.data) > max_bytes:  # open() says why it is no longer served
+                    return self._reopen(entry, doc.language.name, doc.text, enabled, max_bytes)
             else:
-                language = entry.document.language.name
-                entry = self.open(uri, language, version, change.text, enabled, max_bytes)
+                entry = self._reopen(entry, entry.document.language.name, change.text, enabled, max_bytes)
         return entry
+
+    def _reopen(self, entry: OpenDocument, language: str, text: str, enabled: list[str], max_bytes: int) -> OpenDocument:
+        fresh = self.open(entry.uri, language, entry.version, text, enabled, max_bytes)
+        fresh.changed_at, fresh.change_gap = entry.changed_at, entry.change_gap
+        return fresh
 
     def close(self, uri: str) -> None:
         self._docs.pop(uri, None)

@@ -54,6 +54,8 @@ async def measure(model: str, device: str, requests: int, file: Path, settings: 
             seconds, n = await complete(position)
             timings.append(seconds)
             non_empty += n > 0
+        typing = await _retype_lines(client, uri, text, complete, requests)
+        rss = _rss_mb(client._server.pid)
         await client.shutdown_async(None)
         client.exit(None)
     finally:
@@ -65,9 +67,43 @@ async def measure(model: str, device: str, requests: int, file: Path, settings: 
         "p95_ms": round(1000 * _percentile(timings, 0.95), 1),
         "mean_ms": round(1000 * statistics.fmean(timings), 1),
         "non_empty_rate": round(non_empty / requests, 3),
+        "typing_requests": len(typing),
+        "typing_p50_ms": round(1000 * statistics.median(typing), 1) if typing else None,
+        "typing_p95_ms": round(1000 * _percentile(typing, 0.95), 1) if typing else None,
+        **rss,
     }
 
 
+async def _retype_lines(client, uri: str, text: str, complete, requests: int) -> list[float]:
+    """Lines of the second half typed again, a keystroke at a time (didChange), ghost text asked after each one."""
+    lines = text.split("\n")
+    chosen = [i for i, line in enumerate(lines) if len(line.strip()) >= 8 and i >= len(lines) // 2]
+    timings, version = [], 1
+    for i in chosen:
+        line = lines[i]
+        indent = len(line) - len(line.lstrip())
+        version += 1
+        client.text_document_did_change(types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            [types.TextDocumentContentChangePartial(types.Range(types.Position(i, indent), types.Position(i, len(line))), "")]))
+        for col in range(indent, len(line)):
+            if len(timings) >= requests:
+                return timings
+            version += 1
+            client.text_document_did_change(types.DidChangeTextDocumentParams(
+                types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                [types.TextDocumentContentChangePartial(types.Range(types.Position(i, col), types.Position(i, col)), line[col])]))
+            seconds, _ = await complete(types.Position(i, col + 1))
+            timings.append(seconds)
+    return timings
+
+
+def _rss_mb(pid: int) -> dict:
+    """The server's resident memory now and at its peak (Linux /proc), in MiB."""
+    from .reliability.raw_client import rss_mb
+    return {"rss_mb": rss_mb(pid), "peak_rss_mb": rss_mb(pid, "VmHWM")}
+
+
 def measure_latency(model: str, device: str, requests: int = 50, file: Path | None = None, settings: dict | None = None) -> dict:
-    settings = {"contextTokens": 1024, **(settings or {})}
+    settings = {"ghostContextTokens": 1024, **(settings or {})}
     return asyncio.run(measure(model, device, requests, file or DEFAULT_BENCH_FILE, settings))

@@ -8,9 +8,9 @@ from dataclasses import replace
 from typing import Any
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidParams, JsonRpcRequestCancelled
+from pygls.exceptions import JsonRpcContentModified, JsonRpcException, JsonRpcInvalidParams, JsonRpcRequestCancelled
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol, lsp_method
+from pygls.protocol import JsonRPCNotification, LanguageServerProtocol, lsp_method
 
 from infill.errors import InfillError
 from infill.spans import select_cursor, select_range
@@ -25,6 +25,7 @@ from .settings import Settings, apply_settings, backend_settings
 from .worker import ModelWorker
 
 REFACTOR_COMMAND = "diffusion.refactor"
+STATS_COMMAND = "diffusion.stats"
 
 
 class DiffusionProtocol(LanguageServerProtocol):
@@ -35,6 +36,17 @@ class DiffusionProtocol(LanguageServerProtocol):
         if general and general.position_encodings and types.PositionEncodingKind.Utf8 in general.position_encodings:
             general.position_encodings = [types.PositionEncodingKind.Utf8]
         return (yield from super().lsp_initialize(params))
+
+    def structure_message(self, data: dict):
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            if not (isinstance(data.get("id"), (int, str)) and isinstance(data.get("method"), str)):
+                raise
+            # A request whose params do not fit its method: answer it, as JSON-RPC asks, rather than leave the
+            # client waiting forever (pygls only logs it); what reaches the handlers is a no-op.
+            self._send_response(data["id"], error=exc.to_response_error())
+            return JsonRPCNotification(method="$/diffusion/invalid", jsonrpc="2.0", params=None)
 
 
 class DiffusionServer(LanguageServer):
@@ -62,6 +74,9 @@ class DiffusionServer(LanguageServer):
         def load():
             from model.denoiser import load_denoiser
             started = time.perf_counter()
+            if settings.threads:
+                import torch
+                torch.set_num_threads(settings.threads)
             denoiser = load_denoiser(settings.model, settings.device, settings.remote_model, settings.remote_api,
                                      settings.remote_api_key_env)
             where = getattr(denoiser, "device", "a remote server")
@@ -100,13 +115,23 @@ class DiffusionServer(LanguageServer):
         """The fill's result, or None (with the reason logged or shown) when the model cannot give one."""
         self.event_loop = asyncio.get_running_loop()
         infill_options = replace(self.settings.infill_options(mode, instruction), neighbours=self.store.neighbours(entry.uri),
-                                 **options)
+                                 context_key=entry.uri, **options)
         expected = infill_options.sampler.steps * (1 + infill_options.syntax_rounds)
         try:
             return await run_job(self, entry, fill_work(entry, spans, infill_options), title, expected)
         except (InfillError, ModelError) as exc:
             self.tell(f"diffusion-lsp: {exc}", types.MessageType.Error if isinstance(exc, ModelError) else types.MessageType.Warning)
             return None
+
+    async def typing_pause(self, entry: OpenDocument) -> None:
+        """While keystrokes come closer together than ghostDebounceMs, wait for a pause: a fill of a version that is
+        about to be replaced is wasted model time. Normal typing (slower than that) never waits."""
+        version, window = entry.version, self.settings.ghost_debounce_ms / 1000
+        while entry.change_gap < window and (left := window - entry.quiet_for()) > 0:
+            await asyncio.sleep(left)
+            current = self.store.get(entry.uri)
+            if current is not entry or current.version != version:
+                raise JsonRpcContentModified("the document changed before the suggestion was made")
 
     async def edit_fill(self, entry: OpenDocument, spans, mode: str, title: str, instruction=None):
         """A fill to apply as an edit; None, with the user told why, when nothing parses as well as the code did."""
@@ -155,7 +180,7 @@ def did_open(ls: DiffusionServer, params: types.DidOpenTextDocumentParams):
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: DiffusionServer, params: types.DidChangeTextDocumentParams):
-    ls.worker.cancel_key(params.text_document.uri)  # a newer version stops work on the old one
+    ls.worker.document_changed(params.text_document.uri, params.text_document.version)  # work on the old one stops
     ls.store.change(params.text_document.uri, params.text_document.version, params.content_changes, ls.encoding,
                     ls.settings.enabled_languages, ls.settings.max_document_bytes)
 
@@ -173,7 +198,10 @@ async def inline_completion(ls: DiffusionServer, params: types.InlineCompletionP
         ls.log(f"no completion for {entry.uri}: {entry.unsupported}")
         return []
     span = select_cursor(entry.document, ls.offset(entry, params.position))
-    result = await ls.fill(entry, [span], "fill", "Completing", candidates=ls.settings.candidates, cut_back=True)
+    await ls.typing_pause(entry)
+    result = await ls.fill(entry, [span], "fill", "Completing", candidates=ls.settings.candidates, cut_back=True,
+                           max_lengths=ls.settings.ghost_lengths, context_tokens=ls.settings.ghost_context_tokens,
+                           max_fill_tokens=ls.settings.ghost_max_tokens)
     return types.InlineCompletionList(items=inline_items(entry.document, result, ls.settings.candidates, ls.encoding))
 
 
@@ -222,3 +250,9 @@ async def refactor(ls: DiffusionServer, *args):
         await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(
             workspace_edit(entry.uri, entry.version, entry.document, result.fills, ls.encoding), label="Refactor"))
     return None
+
+
+@server.command(STATS_COMMAND)
+def stats(ls: DiffusionServer, *args):
+    """What the model thread has done: jobs, skipped jobs, model calls, calls wasted on outdated versions."""
+    return ls.worker.stats.as_dict()

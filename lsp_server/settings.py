@@ -32,7 +32,13 @@ class Settings:
     enabled_languages: list[str] = field(default_factory=lambda: [spec.name for spec in LANGUAGES])
     context_tokens: int = 512          # how much surrounding code the model sees
     syntax_rounds: int = 1
-    cache: str = "none"                # none, prefix, dual: keep the context's keys/values between steps
+    cache: str = "reuse"               # none, prefix, dual, reuse: keep the context's keys/values between steps
+                                       # (reuse: also between candidate lengths and between keystrokes)
+    ghost_lengths: int = 2             # ghost text: candidate lengths decoded side by side (more: slower)
+    ghost_context_tokens: int = 1024   # ghost text: surrounding code the model sees
+    ghost_max_tokens: int = 32         # ghost text: cap on one suggestion's tokens (a few lines)
+    ghost_debounce_ms: int = 50        # keystrokes closer than this: wait for a pause before running the model
+    threads: int = 0                   # CPU threads for the model; 0: torch's default (the physical cores)
     max_document_bytes: int = 1_000_000
     progress_delay_ms: int = 300       # jobs running longer than this report $/progress
 
@@ -63,6 +69,16 @@ class Settings:
             raise ValueError("holeMarker must not be blank")
         if not 64 <= self.context_tokens <= 32768:
             raise ValueError("contextTokens must be between 64 and 32768")
+        if not 1 <= self.ghost_lengths <= 6:
+            raise ValueError("ghostLengths must be between 1 and 6")
+        if not 1 <= self.ghost_max_tokens <= 1024:
+            raise ValueError("ghostMaxTokens must be between 1 and 1024")
+        if not 0 <= self.ghost_debounce_ms <= 2000:
+            raise ValueError("ghostDebounceMs must be between 0 and 2000")
+        if not 64 <= self.ghost_context_tokens <= 32768:
+            raise ValueError("ghostContextTokens must be between 64 and 32768")
+        if not 0 <= self.threads <= 256:
+            raise ValueError("threads must be between 0 and 256")
         if not 0 <= self.syntax_rounds <= 8:
             raise ValueError("syntaxRounds must be between 0 and 8")
         if not 0 <= self.progress_delay_ms <= 60_000:
@@ -73,7 +89,8 @@ class Settings:
 
 def backend_settings(settings: Settings) -> tuple:
     """The settings that choose the backend: a change reloads the model."""
-    return (settings.model, settings.device, settings.remote_model, settings.remote_api, settings.remote_api_key_env)
+    return (settings.model, settings.device, settings.remote_model, settings.remote_api, settings.remote_api_key_env,
+            settings.threads)
 
 
 def _snake(name: str) -> str:

@@ -17,15 +17,28 @@ class Job:
     key: str                      # the document URI: a newer job for it supersedes this one
     version: int | None
     cancelled: threading.Event = field(default_factory=threading.Event)
+    outdated: threading.Event = field(default_factory=threading.Event)  # its document has a newer version
     model_calls: int = 0          # progress: denoiser calls so far
 
     def cancel(self) -> None:
         self.cancelled.set()
 
 
+@dataclass
+class WorkerStats:
+    """What the model thread has done since start: the reliability figures read it (command diffusion.stats)."""
+    jobs: int = 0
+    jobs_skipped: int = 0         # cancelled before they reached the model
+    model_calls: int = 0
+    stale_model_calls: int = 0    # calls that finished after their document had changed: wasted work
+
+    def as_dict(self) -> dict:
+        return dict(vars(self))
+
+
 class _Cancellable:
-    def __init__(self, inner, job: Job):
-        self._inner, self._job = inner, job
+    def __init__(self, inner, job: Job, stats: WorkerStats):
+        self._inner, self._job, self._stats = inner, job, stats
 
     def __getattr__(self, name):
         return getattr(self._inner, name)
@@ -35,13 +48,35 @@ class _Cancellable:
             raise JobCancelled()
         self._job.model_calls += 1
 
+    def _call_done(self) -> None:
+        self._stats.model_calls += 1
+        self._stats.stale_model_calls += self._job.outdated.is_set()
+
 
 class CancellableDenoiser(_Cancellable):
     """Wraps a denoiser so a cancelled job stops at its next model call, i.e. between denoising steps."""
 
+    FORWARD_PASSES = ("full_states", "update_states")  # the context caches' passes are model calls too
+
+    def __getattr__(self, name):
+        inner = getattr(self._inner, name)
+        if name not in self.FORWARD_PASSES:
+            return inner
+
+        def counted(*args, **kwargs):
+            self._model_call()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                self._call_done()
+        return counted
+
     def logits(self, ids, attention_mask=None, positions=None, **cache):
         self._model_call()
-        return self._inner.logits(ids, attention_mask, positions=positions, **cache)
+        try:
+            return self._inner.logits(ids, attention_mask, positions=positions, **cache)
+        finally:
+            self._call_done()
 
 
 class CancellableFiller(_Cancellable):
@@ -55,6 +90,8 @@ class CancellableFiller(_Cancellable):
             return getattr(self._inner, method)(*args, keep_going=lambda: not self._job.cancelled.is_set(), **kwargs)
         except RemoteCancelled:
             raise JobCancelled() from None
+        finally:
+            self._call_done()
 
     def complete(self, *args, **kwargs):
         return self._call("complete", *args, **kwargs)
@@ -63,8 +100,9 @@ class CancellableFiller(_Cancellable):
         return self._call("rewrite", *args, **kwargs)
 
 
-def cancellable(backend, job: Job):
-    return CancellableDenoiser(backend, job) if hasattr(backend, "logits") else CancellableFiller(backend, job)
+def cancellable(backend, job: Job, stats: WorkerStats):
+    wrapper = CancellableDenoiser if hasattr(backend, "logits") else CancellableFiller
+    return wrapper(backend, job, stats)
 
 
 class ModelWorker:
@@ -78,6 +116,7 @@ class ModelWorker:
         self._lock = threading.Lock()       # guards _latest; taken on the event loop, so never held for long
         self._load_lock = threading.Lock()  # guards the model; loading takes seconds
         self._latest: dict[str, Job] = {}
+        self.stats = WorkerStats()
 
     def reset_model(self, load_denoiser: Callable[[], object]) -> None:
         """Use another model from the next job on (settings changed). Never waits: runs on the event loop."""
@@ -108,11 +147,21 @@ class ModelWorker:
         if job is not None:
             job.cancel()
 
+    def document_changed(self, key: str, version: int | None) -> None:
+        """A newer version of the document: its job is outdated and stops at its next model call."""
+        with self._lock:
+            job = self._latest.get(key)
+        if job is not None and job.version != version:
+            job.outdated.set()
+            job.cancel()
+
     def _run(self, job: Job, work):
         if job.cancelled.is_set():
+            self.stats.jobs_skipped += 1
             raise JobCancelled()
+        self.stats.jobs += 1
         try:
-            return work(cancellable(self.denoiser(), job), job)
+            return work(cancellable(self.denoiser(), job, self.stats), job)
         finally:
             with self._lock:
                 if self._latest.get(job.key) is job:

@@ -10,7 +10,9 @@ import torch
 
 from .checkpoint import WEIGHTS_FILE, load_checkpoint
 from .errors import ModelError
+from .kv_cache import ContextCache, ReusedContexts
 from .tokenizer import CodeTokenizer
+from .transformer import shift_rope
 
 BUILTIN_DIR = Path(__file__).parent / "weights"
 
@@ -48,8 +50,26 @@ class BuiltinDenoiser:
         self.mask_id, self.pad_id, self.eos_id = cfg.mask_id, cfg.pad_id, cfg.eos_id
         self.vocab_size, self.max_len = cfg.vocab_size, cfg.max_len
         self.device = next(model.parameters()).device
+        self.contexts = ReusedContexts()  # per document: the last canvas's keys/values (cache mode "reuse")
 
-    supports_cache = ("prefix", "dual")
+    # The three operations model.kv_cache.states_for needs to keep and update a canvas's states.
+    @torch.no_grad()
+    def full_states(self, ids: list[int]) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
+        cache = ContextCache("dual")
+        cache.plan(torch.zeros(1, len(ids), dtype=torch.bool))
+        self.model.features(torch.tensor([ids], device=self.device), None, cache)
+        return cache.keys, cache.values
+
+    def shift_keys(self, keys: torch.Tensor, delta: int) -> torch.Tensor:
+        return shift_rope(keys, delta, self.model.cfg.rope_theta)
+
+    @torch.no_grad()
+    def update_states(self, ids: list[int], keys: list, values: list, columns: torch.Tensor) -> None:
+        """Recompute `columns` of the kept states in place, attending to the rest as kept."""
+        cache = ContextCache("dual", keys=keys, values=values, active=columns.to(self.device), stale=False, seeded=True)
+        self.model.features(torch.tensor([ids], device=self.device), None, cache)
+
+    supports_cache = ("prefix", "dual", "reuse")
 
     @torch.no_grad()
     def logits(self, ids: torch.Tensor, attention_mask: torch.Tensor | None = None,
@@ -63,6 +83,10 @@ class BuiltinDenoiser:
             if outside.any():
                 raise ValueError("a partial step from the cache can predict only its active columns")
             positions = positions[:, cache.active]
+            if cache.live is not None:
+                if (positions & ~cache.live).any():
+                    raise ValueError("a partial step from the cache can predict only its live slots")
+                positions = positions[cache.live]  # (N,) over the packed features
         elif partial:
             raise ValueError("a partial step from the cache predicts only the positions asked for")
         if positions is not None:

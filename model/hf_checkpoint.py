@@ -163,39 +163,61 @@ def _keep_first(kv_cache, n: int) -> None:
         kv_cache.crop(-extra)
 
 
-def cached_hidden(trunk, ids: torch.Tensor, mask: torch.Tensor | None, cache, shift: int = 0) -> tuple[torch.Tensor, int]:
-    """Last hidden states of a transformers decoder trunk from column `start` on: (B, L - start, D), start.
+def _keep_columns(kv_cache, columns: torch.Tensor) -> None:
+    """Keep only `columns` in every layer of a transformers cache (a dual cache keeps the context, not the holes)."""
+    for layer in kv_cache.layers:
+        layer.keys, layer.values = layer.keys[:, :, columns], layer.values[:, :, columns]
 
-    Without a cache, or on a refresh, the whole canvas runs (start 0). A prefix cache (model.kv_cache) keeps
-    transformers' own DynamicCache of the columns before the first hole, cropped back after every step, so a
-    step runs only the columns from the hole on; `shift` more columns run for models whose state i-1 predicts i."""
+
+def cached_hidden(trunk, ids: torch.Tensor, mask: torch.Tensor | None, cache, shift: int = 0) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """Last hidden states of a transformers decoder trunk: (B, A, D) for canvas `columns` (A,), or (B, L, D) and None.
+
+    Without a cache, or on a refresh, the whole canvas runs. A prefix cache (model.kv_cache) keeps transformers'
+    own DynamicCache of the columns before the first hole, a dual cache that of every column but the holes'; a
+    step runs only the other columns (at their true positions) and the cache is cropped back after it. `shift`
+    more columns run before each hole for models whose state i-1 predicts token i."""
     if cache is None:
-        return trunk(input_ids=ids, attention_mask=mask).last_hidden_state, 0
-    if cache.mode != "prefix":
-        raise ModelError(f"this checkpoint keeps a prefix cache only (asked for {cache.mode!r})")
-    start = max(0, int(cache.active[0]) - shift) if cache.active is not None and cache.active.numel() else 0
+        return trunk(input_ids=ids, attention_mask=mask).last_hidden_state, None
     if cache.wants_full_pass():
         out = trunk(input_ids=ids, attention_mask=mask, use_cache=True)
-        _keep_first(out.cache, start)
+        active = cache.active if cache.active is not None else torch.arange(0)
+        if cache.mode == "prefix":
+            start = max(0, int(active[0]) - shift) if active.numel() else 0
+            cache.columns = torch.arange(start, ids.shape[1], device=ids.device)
+            _keep_first(out.cache, start)
+            cache.context = torch.arange(start, device=ids.device)
+        else:
+            run = torch.zeros(ids.shape[1], dtype=torch.bool, device=ids.device)
+            run[active.to(ids.device)] = True
+            run[(active.to(ids.device) - shift).clamp_min(0)] = True
+            cache.columns, cache.context = run.nonzero().squeeze(-1), (~run).nonzero().squeeze(-1)
+            _keep_columns(out.cache, cache.context)
         cache.store([out.cache], [])
-        cache.start = start
-        return out.last_hidden_state, 0
-    kept = cache.keys[0]
-    positions = torch.arange(cache.start, ids.shape[1], device=ids.device).unsqueeze(0)
-    hidden = trunk(input_ids=ids[:, cache.start:], attention_mask=mask, position_ids=positions, cache=kept,
+        return out.last_hidden_state, None
+    kept, run = cache.keys[0], cache.columns
+    step_mask = None if mask is None else torch.cat([mask[:, cache.context], mask[:, run]], dim=1)
+    hidden = trunk(input_ids=ids[:, run], attention_mask=step_mask, position_ids=run.unsqueeze(0), cache=kept,
                    use_cache=True).last_hidden_state
-    _keep_first(kept, cache.start)  # drop what this step appended: the next step starts from the prefix again
+    _keep_first(kept, cache.context.numel())  # drop what this step appended: the next step starts from the context again
     cache.partial_steps += 1
-    return hidden, cache.start
+    return hidden, run
 
 
-def head_at(head, hidden: torch.Tensor, positions: torch.Tensor | None, start: int, device) -> torch.Tensor:
-    """The LM head only where asked: `hidden` (B, L - start, D) holds columns `start`.. of the canvas."""
+def head_at(head, hidden: torch.Tensor, positions: torch.Tensor | None, columns: torch.Tensor | None, device,
+            shift: int = 0) -> torch.Tensor:
+    """The LM head only where asked: `hidden` (B, A, D) holds canvas `columns` (None: every column). With `shift`
+    1 the state at column p - 1 predicts token p (Dream; column 0 predicts itself)."""
     if positions is None:
-        if start:
+        if columns is not None:
             raise ModelError("a step from the cache predicts only the positions asked for")
+        if shift:
+            hidden = torch.cat([hidden[:, :1], hidden[:, :-1]], dim=1)
         return head(hidden).float()  # (B, L, V)
-    positions = positions.to(device)
-    if start and positions[:, :start].any():
-        raise ValueError("a partial step from the cache can predict only its active columns")
-    return head(hidden[positions[:, start:]]).float()  # (N, V)
+    rows, cols = positions.to(device).nonzero(as_tuple=True)
+    source = (cols - shift).clamp_min(0)
+    if columns is not None:
+        index = torch.searchsorted(columns, source).clamp_max(columns.numel() - 1)
+        if (columns[index] != source).any():
+            raise ValueError("a partial step from the cache can predict only its active columns")
+        source = index
+    return head(hidden[rows, source]).float()  # (N, V)

@@ -52,12 +52,12 @@ class DreamDenoiser:
         self.device = device
         self.name = str(directory)
 
-    supports_cache = ("prefix",)
+    supports_cache = ("prefix", "dual")
 
     @torch.no_grad()
     def logits(self, ids: torch.Tensor, attention_mask: torch.Tensor | None = None,
                positions: torch.Tensor | None = None, cache=None) -> torch.Tensor:
         mask = attention_mask.to(self.device).long() if attention_mask is not None else None
-        hidden, start = cached_hidden(self.model.model, ids.to(self.device), mask, cache, shift=1)  # (B, L - start, D)
-        hidden = torch.cat([hidden[:, :1], hidden[:, :-1]], dim=1)  # un-shift: state i-1 predicts token i (0 for 0)
-        return head_at(self.model.lm_head, hidden, positions, start, self.device)  # (B, L, V) or (N, V)
+        hidden, columns = cached_hidden(self.model.model, ids.to(self.device), mask, cache, shift=1)  # (B, A, D)
+        # un-shifted in head_at: state i-1 predicts token i (0 for 0)
+        return head_at(self.model.lm_head, hidden, positions, columns, self.device, shift=1)  # (B, L, V) or (N, V)

@@ -76,11 +76,11 @@ class LLaDADenoiser:
         self.vocab_size, self.max_len = config.vocab_size, config.max_position_embeddings
         self.device, self.name = device, str(directory)
 
-    supports_cache = ("prefix",)
+    supports_cache = ("prefix", "dual")
 
     @torch.no_grad()
     def logits(self, ids: torch.Tensor, attention_mask: torch.Tensor | None = None,
                positions: torch.Tensor | None = None, cache=None) -> torch.Tensor:
         mask = attention_mask.to(self.device).long() if attention_mask is not None else None
-        hidden, start = cached_hidden(self.model.model, ids.to(self.device), mask, cache)  # (B, L - start, D); no shift
-        return head_at(self.model.lm_head, hidden, positions, start, self.device)  # (B, L, V) or (N, V)
+        hidden, columns = cached_hidden(self.model.model, ids.to(self.device), mask, cache)  # (B, A, D); no shift
+        return head_at(self.model.lm_head, hidden, positions, columns, self.device)  # (B, L, V) or (N, V)

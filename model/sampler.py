@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import time
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 import torch
@@ -30,7 +31,7 @@ class SamplerOptions:
     refine_threshold: float = 0.5  # refine: re-mask tokens whose probability is below this ...
     refine_fraction: float = 0.3   # ... but at most this fraction of the editable tokens per round
     refine_rounds: int = 1
-    cache: str = "none"            # one of CACHE_MODES: keep the context's keys/values between steps (built-in model)
+    cache: str = "none"            # one of CACHE_MODES: keep the context's keys/values between steps (and requests)
     cache_refresh: int = 0         # with a cache: a full pass every N model calls (1 = exact); 0 = once per block
 
 
@@ -143,16 +144,69 @@ def split_blocks(masked: torch.Tensor, block_length: int, steps: int) -> list[to
     return blocks
 
 
-@torch.no_grad()
-def sample(denoiser, ids: torch.Tensor, masked: torch.Tensor, options: SamplerOptions,
-           attention_mask: torch.Tensor | None = None, code_only: torch.Tensor | None = None) -> tuple[torch.Tensor, Trace]:
-    """Unmask `masked` positions of `ids` (B, L); every other id is a constraint and never changes.
-    Rows of a batch may be padded to one length: `attention_mask` (B, L) marks their real tokens;
-    `code_only` (B, L) marks positions that must get code, not <|pad|>/<|eos|> (a hole that may not come back empty)."""
-    if options.strategy not in STRATEGIES:
-        raise ValueError(options.strategy)
+def open_cache(denoiser, options: SamplerOptions, cache: ContextCache | None) -> ContextCache | None:
+    """The cache this run keeps: the caller's (seeded from shared or earlier states), a new one, or none."""
     if options.cache not in CACHE_MODES:
         raise ValueError(options.cache)
+    if options.cache == "none" or cache is not None:
+        return cache
+    supported = getattr(denoiser, "supports_cache", ())
+    if options.cache == "reuse" and "reuse" not in supported:  # the default: the best cache this model keeps
+        fallback = next((mode for mode in ("dual", "prefix") if mode in supported), None)
+        return ContextCache(fallback, options.cache_refresh) if fallback else None
+    if options.cache not in supported:
+        raise ModelError(f"the model {denoiser.name!r} keeps no {options.cache} cache "
+                         f"(it supports: {', '.join(getattr(denoiser, 'supports_cache', ())) or 'none'})")
+    # Without states to start from, "reuse" decodes like the dual cache.
+    return ContextCache("dual" if options.cache == "reuse" else options.cache, options.cache_refresh)
+
+
+# Kinds of token for stopping a single-line hole early (line_token_kinds).
+CODE, NEWLINE, CODE_THEN_NEWLINE, FILLER = 0, 1, 2, 3
+
+
+@lru_cache(maxsize=4)
+def line_token_kinds(tokenizer, vocab_size: int, filler_ids: tuple[int, ...]) -> torch.Tensor:
+    """(V,) what each token does to a line: code, a bare newline, code then a newline, or filler (pad/eos/mask)."""
+    kinds = torch.zeros(vocab_size, dtype=torch.int8)
+    for token in range(min(vocab_size, tokenizer.vocab_size)):  # a head may be wider than its tokenizer
+        text = tokenizer.token_text(token) if token not in filler_ids else ""
+        if token in filler_ids:
+            kinds[token] = FILLER
+        elif "\n" in text:
+            kinds[token] = CODE_THEN_NEWLINE if text.split("\n")[0].strip() else NEWLINE
+    return kinds
+
+
+def stop_finished_lines(ids: torch.Tensor, masked: torch.Tensor, line_holes: torch.Tensor,
+                        kinds: torch.Tensor) -> torch.Tensor:
+    """Masked positions of a single-line hole after a committed line ending that follows code: the fill is cut
+    there, so they can no longer change it. `line_holes` (B, L) numbers those holes (0 elsewhere); `kinds` (V,)."""
+    kind = kinds[ids.clamp(0, kinds.numel() - 1)].long()  # (B, L)
+    fixed = ~masked & (line_holes > 0)
+    code_before = torch.zeros_like(masked)
+    code_before[:, 1:] = fixed[:, :-1] & (kind[:, :-1] == CODE) & (line_holes[:, :-1] == line_holes[:, 1:])
+    ended = fixed & ((kind == CODE_THEN_NEWLINE) | ((kind == NEWLINE) & code_before))  # (B, L)
+    done = torch.zeros_like(masked)
+    for row in ended.any(1).nonzero().squeeze(-1).tolist():
+        for hole in line_holes[row, ended[row]].unique().tolist():
+            first = int((ended[row] & (line_holes[row] == hole)).nonzero()[0])
+            done[row, first + 1:] |= line_holes[row, first + 1:] == hole
+    return done & masked
+
+
+@torch.no_grad()
+def sample(denoiser, ids: torch.Tensor, masked: torch.Tensor, options: SamplerOptions,
+           attention_mask: torch.Tensor | None = None, code_only: torch.Tensor | None = None,
+           cache: ContextCache | None = None, line_holes: torch.Tensor | None = None,
+           line_kinds: torch.Tensor | None = None) -> tuple[torch.Tensor, Trace]:
+    """Unmask `masked` positions of `ids` (B, L); every other id is a constraint and never changes.
+    Rows of a batch may be padded to one length: `attention_mask` (B, L) marks their real tokens;
+    `code_only` (B, L) marks positions that must get code, not <|pad|>/<|eos|> (a hole that may not come back empty);
+    `cache` may come seeded; `line_holes` with `line_kinds` stop a single-line hole once its line has ended."""
+    if options.strategy not in STRATEGIES:
+        raise ValueError(options.strategy)
+    cache = open_cache(denoiser, options, cache)
     started = time.perf_counter()
     generator = torch.Generator(device=ids.device).manual_seed(options.seed) if options.seed is not None else None
     ids, masked = ids.clone(), masked.clone().to(torch.bool)
@@ -161,12 +215,6 @@ def sample(denoiser, ids: torch.Tensor, masked: torch.Tensor, options: SamplerOp
     steps = max(1, options.steps)
     blocks = split_blocks(masked, options.block_length, steps)
     steps_per_block = [len(part) for part in torch.arange(steps).tensor_split(len(blocks))]
-    cache = None
-    if options.cache != "none":
-        if options.cache not in getattr(denoiser, "supports_cache", ()):
-            raise ModelError(f"the model {denoiser.name!r} keeps no {options.cache} cache "
-                             f"(it supports: {', '.join(getattr(denoiser, 'supports_cache', ())) or 'none'})")
-        cache = ContextCache(options.cache, options.cache_refresh)
     for block, block_steps in zip(blocks, steps_per_block):
         if cache is not None:
             cache.plan(masked & block)  # a full pass opens each block; its masked columns are recomputed after
@@ -186,6 +234,9 @@ def sample(denoiser, ids: torch.Tensor, masked: torch.Tensor, options: SamplerOp
             ids[chosen] = tokens[chosen]
             trace.commit_probs[chosen] = confidence[chosen]
             masked &= ~chosen
+            if line_holes is not None and line_kinds is not None:
+                after_end = stop_finished_lines(ids, masked, line_holes, line_kinds)
+                ids[after_end], masked = denoiser.pad_id, masked & ~after_end
             trace.steps += 1
             trace.committed_per_step.append(int(chosen.sum()))
             trace.confidences.append(confidence[chosen].tolist())

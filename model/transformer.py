@@ -27,6 +27,15 @@ def rope_tables(head_dim: int, length: int, theta: float, device) -> tuple[torch
     return angles.cos(), angles.sin()
 
 
+def shift_rope(keys: torch.Tensor, delta: int, theta: float) -> torch.Tensor:
+    """Keys already rotated for positions p, rotated on to p + delta: rotations by angles add up exactly."""
+    if delta == 0:
+        return keys
+    inv_freq = 1.0 / (theta ** (torch.arange(0, keys.shape[-1], 2, device=keys.device).float() / keys.shape[-1]))
+    angles = delta * inv_freq  # (hd/2,)
+    return apply_rope(keys, angles.cos(), angles.sin())
+
+
 def apply_rope(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
     x1, x2 = x[..., 0::2], x[..., 1::2]  # (B, H, L, hd/2)
     rotated = torch.stack((x1 * cos - x2 * sin, x1 * sin + x2 * cos), dim=-1)
@@ -41,22 +50,38 @@ class SelfAttention(nn.Module):
         self.proj = nn.Linear(cfg.d_model, cfg.d_model, bias=False)
 
     def forward(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor, keep: torch.Tensor | None = None,
-                kv: list | None = None, active: torch.Tensor | None = None) -> torch.Tensor:
+                kv: list | None = None, active: torch.Tensor | None = None, live: torch.Tensor | None = None) -> torch.Tensor:
         """`x` (B, A, D) holds only the `active` columns when the other keys/values come from a cache: `kv` is
-        [keys, values] of every column, (B, H, L, hd), updated here at the active ones; a full pass fills it."""
-        B, A, D = x.shape
+        [keys, values] of every column, (B, H, L, hd), updated here at the active ones; a full pass fills it.
+        With `live` (B, A), `x` is packed (N, D): only those slots are computed, the others keep their cached states."""
+        D = x.shape[-1]
         q, k, v = self.qkv(x).split(D, dim=-1)
+        if live is not None:
+            q, k, v = (_unpack(t, live) for t in (q, k, v))  # (B, A, D)
+        B, A = q.shape[:2]
         q, k, v = (t.view(B, A, self.n_head, D // self.n_head).transpose(1, 2) for t in (q, k, v))  # (B, H, A, hd)
         q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
         if kv is not None and active is not None:
-            keys, values = kv[0].clone(), kv[1].clone()
-            keys[:, :, active], values[:, :, active] = k, v
-            k, v = keys, values  # (B, H, L, hd)
+            # Written in place: the active columns are recomputed at every partial step anyway, and a pass that
+            # updates kept states (an edit between requests) leaves them there.
+            if live is not None:
+                slots = live[:, None, :, None]
+                k, v = torch.where(slots, k, kv[0][:, :, active]), torch.where(slots, v, kv[1][:, :, active])
+            kv[0][:, :, active], kv[1][:, :, active] = k, v
+            k, v = kv  # (B, H, L, hd)
         elif kv is not None:
             kv[:] = [k, v]
         # Full attention: every position sees the code after it as well as before it.
         y = F.scaled_dot_product_attention(q, k, v, attn_mask=keep, is_causal=False)  # (B, H, A, hd)
-        return self.proj(y.transpose(1, 2).reshape(B, A, D))
+        y = y.transpose(1, 2).reshape(B, A, D)
+        return self.proj(y[live] if live is not None else y)  # (N, D) or (B, A, D)
+
+
+def _unpack(packed: torch.Tensor, live: torch.Tensor) -> torch.Tensor:
+    """(N, D) at the True slots of `live` (B, A) -> (B, A, D), zeros elsewhere."""
+    out = packed.new_zeros(*live.shape, packed.shape[-1])
+    out[live] = packed
+    return out
 
 
 class SwiGLU(nn.Module):
@@ -78,8 +103,8 @@ class Block(nn.Module):
         self.mlp_norm = RMSNorm(cfg.d_model)
         self.mlp = SwiGLU(cfg)
 
-    def forward(self, x, cos, sin, keep=None, kv=None, active=None):
-        x = x + self.attn(self.attn_norm(x), cos, sin, keep, kv, active)
+    def forward(self, x, cos, sin, keep=None, kv=None, active=None, live=None):
+        x = x + self.attn(self.attn_norm(x), cos, sin, keep, kv, active, live)
         return x + self.mlp(self.mlp_norm(x))
 
 
@@ -120,12 +145,14 @@ class DiffusionTransformer(nn.Module):
         cos, sin = self._rope[key]
         keep = attention_mask.bool()[:, None, None, :] if attention_mask is not None else None  # (B, 1, 1, L)
         if cache is not None and not cache.wants_full_pass():
-            active = cache.active
+            active, live = cache.active, cache.live
             x = self.embed(ids[:, active])  # (B, A, D)
+            if live is not None:
+                x = x[live]  # (N, D): rows compute only their own holes (candidate lengths differ)
             for block, keys, values in zip(self.blocks, cache.keys, cache.values):
-                x = block(x, cos[active], sin[active], keep, [keys, values], active)
+                x = block(x, cos[active], sin[active], keep, [keys, values], active, live)
             cache.partial_steps += 1
-            return x  # (B, A, D)
+            return x  # (B, A, D), or (N, D) with live slots
         x = self.embed(ids)  # (B, L, D)
         kvs = [[] for _ in self.blocks] if cache is not None else [None] * len(self.blocks)
         for block, kv in zip(self.blocks, kvs):

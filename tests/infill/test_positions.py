@@ -60,3 +60,16 @@ def test_source_decoding_refuses_binary_bad_utf8_and_huge():
         decode_source(b"caf\xe9", "x.py")
     with pytest.raises(InfillError, match="too large"):
         decode_source(b"a" * 3_000_000, "x.py")
+
+
+def test_an_edited_index_equals_a_fresh_one():
+    import random
+    from infill.positions import LineIndex
+    rng = random.Random(1)
+    for _ in range(2000):
+        text = "".join(rng.choice("ab\n\n😀é") for _ in range(rng.randrange(0, 30)))
+        a = rng.randrange(len(text) + 1)
+        b = rng.randrange(a, len(text) + 1)
+        new = "".join(rng.choice("x\n日") for _ in range(rng.randrange(0, 5)))
+        edited = text[:a] + new + text[b:]
+        assert LineIndex.of(text).edited(a, b, new, edited) == LineIndex.of(edited)

@@ -128,8 +128,26 @@ def test_doctor_reports_grammars_and_model(tiny_checkpoint):
     assert f"model      {tiny_checkpoint}: ok" in run.stdout
 
 
+def test_bench_compares_caches_with_their_quality(tiny_checkpoint, tmp_path):
+    run = cli("bench", "--json", "--model", tiny_checkpoint, "--tokens", "12", "--repeats", "1", "--problems", "1",
+              "--lines", "1", "--typing-lines", "1", "--plot", tmp_path / "caches.png")
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    speed = {r["name"]: r for r in report["speed"]["setups"]}
+    assert speed["one token per call, no cache"]["nfe"] == 12 and speed["one token per call, no cache"]["speedup_vs_one_per_call"] == 1
+    assert {"no cache", "prefix cache", "dual cache", "reuse after a keystroke"} <= set(speed)
+    assert speed["no cache"]["same_fill_as_no_cache"] and speed["dual cache"]["nfe"] == speed["no cache"]["nfe"]
+    for section, metric in (("humaneval_single_line", "pass_at_1"), ("heldout_lines", "exact_match")):
+        rows = report[section]["setups"]
+        assert rows[0]["name"] == "no cache" and rows[0]["same_fill_as_reference"] == 1.0
+        assert all(0 <= r[metric] <= 1 and r["mean_nfe"] > 0 for r in rows)
+    policies = report["typing"]["policies"]
+    assert policies[0]["name"] == "always fresh" and len(policies) >= 3
+    assert (tmp_path / "caches.png").stat().st_size > 1000
+
+
 def test_bench_prints_json_for_every_strategy(tiny_checkpoint, tmp_path):
-    run = cli("bench", "--json", "--model", tiny_checkpoint, "--tokens", "16", "--steps", "4", "--repeats", "1",
+    run = cli("bench", "--strategies", "--json", "--model", tiny_checkpoint, "--tokens", "16", "--steps", "4", "--repeats", "1",
               "--plot", tmp_path / "bench.png")
     assert run.returncode == 0, run.stderr
     report = json.loads(run.stdout)
@@ -144,6 +162,8 @@ def test_bench_lsp_measures_the_real_server(tiny_checkpoint):
     report = json.loads(run.stdout)
     assert report["requests"] == 3 and 0 < report["p50_ms"] <= report["p95_ms"]
     assert report["non_empty_rate"] > 0
+    assert report["typing_requests"] == 3 and 0 < report["typing_p50_ms"] <= report["typing_p95_ms"]
+    assert 0 < report["rss_mb"] <= report["peak_rss_mb"] and report["first_request_seconds"] > 0
 
 
 def test_eval_runs_the_chosen_decoders(tiny_checkpoint):

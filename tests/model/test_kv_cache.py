@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from model.kv_cache import ContextCache
+from model.kv_cache import ContextCache, ReusedContexts, ReusePolicy, matching_runs, states_for
 from model.sampler import SamplerOptions, sample
 
 
@@ -67,21 +67,70 @@ def _hf_backends(tmp_path):
     return [load_denoiser(str(write_tiny_dream(tmp_path / "dream")), "cpu"), load_denoiser(str(llada), "cpu")]
 
 
-def test_dream_and_llada_prefix_cache_through_transformers_cache(tmp_path):
-    from model.errors import ModelError
+@pytest.mark.parametrize("mode", ["prefix", "dual"])
+def test_dream_and_llada_caches_through_transformers_cache(tmp_path, mode):
     for denoiser in _hf_backends(tmp_path):
         ids, masked = _canvas(denoiser)
         attention = torch.ones_like(ids)
         attention[1, 35:] = 0
         full = denoiser.logits(ids, attention, positions=masked)
-        cache = ContextCache("prefix")
+        cache = ContextCache(mode)
         cache.plan(masked)
         denoiser.logits(ids, attention, positions=masked, cache=cache)
-        for _ in range(2):  # the kept prefix is cropped back after every step, so steps repeat exactly
+        for _ in range(2):  # the kept context is cropped back after every step, so steps repeat exactly
             assert torch.allclose(denoiser.logits(ids, attention, positions=masked, cache=cache), full, atol=1e-4)
         assert cache.partial_steps == 2 and cache.refreshes == 1
+        if mode == "dual":  # only the holes (and, for Dream, the column before each) run
+            assert cache.columns.numel() <= 2 * int(masked.any(0).sum())
         plain, _ = sample(denoiser, ids, masked, SamplerOptions(steps=3, strategy="confidence"))
-        exact, _ = sample(denoiser, ids, masked, SamplerOptions(steps=3, strategy="confidence", cache="prefix", cache_refresh=1))
+        exact, _ = sample(denoiser, ids, masked, SamplerOptions(steps=3, strategy="confidence", cache=mode, cache_refresh=1))
         assert torch.equal(plain, exact)
-        with pytest.raises(ModelError, match="dual"):
-            sample(denoiser, ids, masked, SamplerOptions(steps=2, cache="dual"))
+        approximate, _ = sample(denoiser, ids, masked, SamplerOptions(steps=3, strategy="confidence", cache="reuse"))
+        assert torch.equal(approximate[~masked], ids[~masked]), "reuse falls back to the dual cache here"
+
+
+def test_shifting_kept_keys_equals_computing_them_at_the_new_positions(tiny_denoiser):
+    """RoPE rotations add up: first-layer keys (which see only their own token) moved by `delta` are exact."""
+    torch.manual_seed(2)
+    ids = torch.randint(3, tiny_denoiser.vocab_size, (30,)).tolist()
+    keys, _ = tiny_denoiser.full_states(ids)
+    for delta in (5, 17):
+        moved, _ = tiny_denoiser.full_states([7] * delta + ids)
+        assert torch.allclose(tiny_denoiser.shift_keys(keys[0], delta), moved[0][:, :, delta:], atol=1e-5)
+        assert torch.allclose(tiny_denoiser.shift_keys(moved[0][:, :, delta:], -delta), keys[0], atol=1e-5)
+
+
+def test_matching_runs_keep_prefix_suffix_and_moved_blocks():
+    old = list(range(100))
+    new = [999] * 3 + list(range(50)) + [555] + list(range(50, 100))  # text added at the start and in the middle
+    runs = matching_runs(old, new)
+    assert sum(n for _, _, n in runs) == 100
+    assert all(old[a:a + n] == new[b:b + n] for a, b, n in runs)
+    assert matching_runs(old, old) == [(0, 0, 100)]
+
+
+def test_kept_states_are_reused_and_only_the_edit_is_recomputed(tiny_denoiser):
+    torch.manual_seed(3)
+    ids = torch.randint(3, tiny_denoiser.vocab_size, (200,)).tolist()
+    store = ReusedContexts(policy=ReusePolicy(max_uses=4, around=8))
+    first = states_for(tiny_denoiser, ids, "doc", store)
+    assert first.recomputed == 200 and first.uses == 0
+    same = states_for(tiny_denoiser, ids, "doc", store)
+    assert same.recomputed == 0 and all(torch.equal(a, b) for a, b in zip(same.keys, first.keys))
+    edited = ids[:100] + [5] + ids[100:]  # one token typed
+    after = states_for(tiny_denoiser, edited, "doc", store)
+    assert 1 <= after.recomputed <= 1 + 2 * 8 + 2 and after.uses == 2
+    fresh_keys, _ = tiny_denoiser.full_states(edited)
+    # far from the edit, the kept keys of the first layer are exactly the fresh ones (moved by one position)
+    assert torch.allclose(after.keys[0][:, :, 150:], fresh_keys[0][:, :, 150:], atol=1e-5)
+    for _ in range(3):
+        after = states_for(tiny_denoiser, edited, "doc", store)
+    assert after.uses == 0 and after.recomputed == len(edited), "max_uses reached: a fresh pass"
+    assert states_for(tiny_denoiser, list(range(3, 40)), "doc", store).recomputed == 37, "too little in common: fresh"
+
+
+def test_the_reuse_cache_refreshed_every_call_is_exact(tiny_denoiser):
+    ids, masked = _canvas(tiny_denoiser)
+    plain, _ = sample(tiny_denoiser, ids, masked, SamplerOptions(steps=4, strategy="confidence"))
+    exact, _ = sample(tiny_denoiser, ids, masked, SamplerOptions(steps=4, strategy="confidence", cache="reuse", cache_refresh=1))
+    assert torch.equal(plain, exact)

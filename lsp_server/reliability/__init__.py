@@ -1,0 +1,1 @@
+"""Reliability figures: hostile traffic, keystroke storms, hostile documents and checkpoints, serve-http under load."""
