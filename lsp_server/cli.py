@@ -132,7 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default="builtin", help="builtin or a checkpoint directory")
 
     p = sub.add_parser("eval", help="measure the model: HumanEval infilling pass@1, or line exact match; plot reports")
-    p.add_argument("benchmark", choices=["humaneval-infilling", "line-exact-match", "plot"])
+    p.add_argument("benchmark", choices=["humaneval-infilling", "line-exact-match", "masked-code", "plot"],
+                   help="masked-code: CE and top-1 on masked code tokens at 15/50/90%% masking (pads never counted)")
     p.add_argument("--split", default="single-line", help="single-line, multi-line, random-span, random-span-light")
     p.add_argument("--limit", type=int, default=None, help="evaluate a fixed random subset of this many problems")
     p.add_argument("--data", help="benchmark folder (default: the copy shipped in the package)")
@@ -151,6 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--out", default="runs/corpus")
     c.add_argument("--packages", help="pinned list of PyPI packages to add (default: model/training/corpus_packages.txt)")
     c.add_argument("--stdlib-only", action="store_true", help="only the Python standard library")
+    c.add_argument("--registries", help="a package list (model/training/corpus_registries.txt): source packages of the "
+                                        "nine languages from PyPI, npm and Debian instead of installed Python")
+    c.add_argument("--cache", help="with --registries: where downloads are kept (default OUT/cache)")
     r = tsub.add_parser("run", help="train (or resume) a model on a corpus")
     r.add_argument("--corpus", default="runs/corpus")
     r.add_argument("--out", default="runs/train")
@@ -163,7 +167,19 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--threads", type=int, default=0)
     r.add_argument("--device", default="cpu")
     r.add_argument("--precision", default="bf16", choices=["bf16", "fp32"])
+    r.add_argument("--uniform-fraction", type=float, default=0.3,
+                   help="share of examples masked uniformly over the whole window (no pads); the rest are span holes")
+    r.add_argument("--pad-weight", type=float, default=1.0, help="loss weight of <|pad|> targets (code tokens weigh 1)")
     r.add_argument("--snapshot-every", type=int, default=1000, help="keep a copy of the checkpoint every N steps")
+    k = tsub.add_parser("pack", help="tokenize a corpus into uint16 arrays small enough to travel to a GPU machine")
+    k.add_argument("--corpus", default="runs/corpus")
+    k.add_argument("--tokenizer", default=None, help="tokenizer.json (default: the built-in model's)")
+    k.add_argument("--out", default="runs/pack")
+    k.add_argument("--max-mib", type=float, default=40.0, help="size of the training tokens (the device tool carries 64 MiB)")
+    m = tsub.add_parser("import-shards", help="turn weight shards from a GPU run (python -m model.training.gpu_recipe) "
+                                              "into a checkpoint")
+    m.add_argument("--shards", required=True, help="the folder the device run wrote ($OUT)")
+    m.add_argument("--out", default="runs/gpu")
     e = tsub.add_parser("export", help="ship a run's checkpoint as the built-in model (fp16, with a model card)")
     e.add_argument("--run", default="runs/train")
     e.add_argument("--corpus", default="runs/corpus")

@@ -266,8 +266,13 @@ def eval_command(args) -> int:
             source = Path(args.source) if args.source else evaluation.default_heldout_source()
             texts, source = evaluation.heldout_texts(source), str(source)
         denoiser = load_backend(args)
-        report = {"model": denoiser.name, "source": source,
-                  **evaluation.line_exact_match(denoiser, texts, args.limit or 200, decoders)}
+        if args.benchmark == "masked-code":
+            from model.training.validation import masked_code_metrics
+            report = {"model": denoiser.name, "source": source,
+                      "masked_code": masked_code_metrics(denoiser, texts, windows=args.limit or 64)}
+        else:
+            report = {"model": denoiser.name, "source": source,
+                      **evaluation.line_exact_match(denoiser, texts, args.limit or 200, decoders)}
     if args.json:
         print(json.dumps(report))
     else:
@@ -279,6 +284,8 @@ def eval_command(args) -> int:
 def train_command(args) -> int:
     from model.training.corpus import PACKAGES_FILE, build_corpus, package_sources, stdlib_source
 
+    if args.train_command == "corpus" and args.registries:
+        return registry_corpus_command(args)
     if args.train_command == "corpus":
         sources, rejected = [stdlib_source()], []
         if not args.stdlib_only:
@@ -286,6 +293,16 @@ def train_command(args) -> int:
             sources += packages
         manifest = build_corpus(args.out, sources, rejected=rejected)
         print(json.dumps(manifest["counts"]))
+        return 0
+    if args.train_command == "pack":
+        from model.denoiser import BUILTIN_DIR
+        from model.training.pack import pack_corpus
+        print(json.dumps(pack_corpus(Path(args.corpus), Path(args.tokenizer or BUILTIN_DIR / "tokenizer.json"), Path(args.out),
+                                     args.max_mib)))
+        return 0
+    if args.train_command == "import-shards":
+        from model.training.gpu_recipe import import_shards
+        print(f"checkpoint: {import_shards(Path(args.shards), Path(args.out))}")
         return 0
     if args.train_command == "export":
         from model.training.export import export_builtin
@@ -295,8 +312,27 @@ def train_command(args) -> int:
     from model.training.train import TrainOptions, train
     ckpt = train(TrainOptions(corpus=args.corpus, out=args.out, size=args.size, steps=args.steps, batch_size=args.batch_size,
                               seq_len=args.seq_len, lr=args.lr, seed=args.seed, threads=args.threads, device=args.device,
-                              precision=args.precision, snapshot_every=args.snapshot_every))
+                              precision=args.precision, snapshot_every=args.snapshot_every,
+                              uniform_fraction=args.uniform_fraction, pad_weight=args.pad_weight))
     print(f"checkpoint: {ckpt}")
+    return 0
+
+
+def registry_corpus_command(args) -> int:
+    from infill import evaluation
+    from model.training.decontaminate import evaluation_texts
+    from model.training.registries import read_package_list
+    from model.training.registry_corpus import build_registry_corpus
+    listing = Path(args.registries)
+    if not listing.is_file():
+        raise InfillError(f"no package list at {listing}")
+    try:
+        packages = read_package_list(listing)
+    except ValueError as exc:
+        raise InfillError(f"{listing}: unknown registry {exc} (use pypi, npm or debian)") from None
+    texts = evaluation_texts(evaluation.default_data_dir(), evaluation.default_heldout_source())
+    manifest = build_registry_corpus(Path(args.out), packages, Path(args.cache or Path(args.out) / "cache"), texts)
+    print(json.dumps({k: manifest[k] for k in ("chars", "tokens_estimate", "languages", "dropped_files")}))
     return 0
 
 

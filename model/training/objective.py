@@ -123,12 +123,17 @@ def make_batch(texts: list[str], tok, seq_len: int, batch_size: int, rng: random
     return ids, masked, 1.0 / t, candidates
 
 
-def diffusion_loss(model, ids, masked, weights, candidates, mask_id: int) -> torch.Tensor:
-    """Masked-diffusion ELBO: CE on masked positions weighted by 1/t, averaged over candidate positions."""
+def diffusion_loss(model, ids, masked, weights, candidates, mask_id: int, pad_id: int = -1,
+                   pad_weight: float = 1.0) -> torch.Tensor:
+    """Masked-diffusion ELBO: CE on masked positions weighted by 1/t, averaged over candidate positions;
+    `<|pad|>` targets (the surplus of span holes: easy, and most of their positions) weigh `pad_weight`."""
     features = model.features(ids.masked_fill(masked, mask_id))  # (B, L, D)
     # Logits only where the loss looks: the vocabulary projection is a third of a step's compute.
     logits = model.logits_at(features[masked])  # (M, V)
-    ce = F.cross_entropy(logits.float(), ids[masked], reduction="none")  # (M,)
+    targets = ids[masked]  # (M,)
+    ce = F.cross_entropy(logits.float(), targets, reduction="none")  # (M,)
+    if pad_weight != 1.0:
+        ce = torch.where(targets == pad_id, ce * pad_weight, ce)
     row_scale = weights / candidates.sum(1).clamp_min(1)  # (B,)
     return (ce * row_scale[masked.nonzero()[:, 0]]).sum() / ids.shape[0]
 

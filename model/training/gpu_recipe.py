@@ -1,0 +1,165 @@
+"""The GPU recipe: train a larger built-in model from a packed corpus for a fixed wall-clock budget, then write
+fp16 weight shards small enough to come back from a device machine (<= 16 MiB a file, 8 files).
+
+On the device machine (one call, under its 10-minute limit):
+    python -m model.training.gpu_recipe --pack runs/pack --out "$OUT" --size base --seconds 480 --device cuda
+Here: `diffusion-lsp train import-shards --shards DIR --out runs/gpu`, then evaluate and `train export`.
+Examples are the product's: line-aligned token spans with a <|pad|> surplus, or uniform masking over the window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors.torch import load_file, save_file
+
+from ..checkpoint import save_checkpoint
+from ..config import ModelConfig
+from ..tokenizer import CodeTokenizer
+from ..transformer import DiffusionTransformer
+from .objective import MIN_T, diffusion_loss
+from .pack import load_pack
+from .train import SIZES
+
+SHARD_BYTES = 15 * 2**20
+
+
+def token_batch(data: np.ndarray, newline: np.ndarray, batch: int, seq_len: int, pad_id: int, rng: np.random.Generator,
+                uniform_fraction: float = 0.3) -> tuple[torch.Tensor, torch.Tensor]:
+    """(ids, candidates) (B, L): windows of the packed corpus; most get one line-aligned hole followed by a <|pad|>
+    surplus (what the engine's budgets leave), the rest are candidates everywhere (plain uniform masking)."""
+    rows, cands = [], []
+    for _ in range(batch):
+        start = int(rng.integers(0, len(data) - seq_len))
+        window = data[start:start + seq_len].astype(np.int64)
+        candidates = np.ones(seq_len, dtype=bool)
+        if rng.random() >= uniform_fraction:
+            breaks = np.flatnonzero(newline[window]) + 1
+            if len(breaks) >= 2:
+                a = int(rng.choice(breaks[:-1]))
+                b = int(rng.choice(breaks[breaks > a][:8]))
+                surplus = int(rng.integers(0, 2 * (b - a) + 8))
+                hole = np.concatenate([window[a:b], np.full(surplus, pad_id)])
+                window = np.concatenate([window[:a], hole, window[b:]])[:seq_len]
+                candidates = np.zeros(seq_len, dtype=bool)
+                candidates[a:min(seq_len, a + len(hole))] = True
+        rows.append(window)
+        cands.append(candidates)
+    return torch.from_numpy(np.stack(rows)), torch.from_numpy(np.stack(cands))
+
+
+def mask_batch(candidates: torch.Tensor, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    t = torch.rand(candidates.shape[0], generator=generator) * (1 - MIN_T) + MIN_T  # (B,)
+    masked = candidates & (torch.rand(candidates.shape, generator=generator) < t[:, None])
+    first = candidates.float().argmax(1)
+    masked[torch.arange(len(masked)), first] |= ~masked.any(1)
+    return masked, 1.0 / t
+
+
+def train_packed(pack: Path, out: Path, size: str, seconds: float, device: str, batch_size: int = 64,
+                 seq_len: int = 512, lr: float = 1e-3, seed: int = 0) -> dict:
+    """Train from scratch until `seconds` have passed; write weight shards, tokenizer and a log to `out`."""
+    started = time.perf_counter()
+    tok = CodeTokenizer.from_file(pack / "tokenizer.json")
+    data, val = load_pack(pack, "train"), load_pack(pack, "val")
+    newline = np.zeros(tok.vocab_size, dtype=bool)
+    newline[[i for i in range(tok.vocab_size) if "\n" in tok.decode([i])]] = True
+    n_layer, n_head, d_model, mlp_hidden = SIZES[size]
+    cfg = ModelConfig(vocab_size=tok.vocab_size, max_len=1024, n_layer=n_layer, n_head=n_head, d_model=d_model,
+                      mlp_hidden=mlp_hidden, mask_id=tok.mask_id, pad_id=tok.pad_id, eos_id=tok.eos_id)
+    torch.manual_seed(seed)
+    model = DiffusionTransformer(cfg).to(device)
+    optim = torch.optim.AdamW(model.parameters(), lr=lr, betas=(0.9, 0.95), weight_decay=0.1)
+    rng, generator = np.random.default_rng(seed), torch.Generator().manual_seed(seed)
+    autocast = torch.autocast(torch.device(device).type, dtype=torch.bfloat16)
+    log, step, tokens, budget = [], 0, 0, seconds
+    while time.perf_counter() - started < budget:
+        ids, candidates = token_batch(data, newline, batch_size, seq_len, tok.pad_id, rng)
+        masked, weights = mask_batch(candidates, generator)
+        ids, masked, weights, candidates = (x.to(device) for x in (ids, masked, weights, candidates))
+        elapsed = (time.perf_counter() - started) / budget
+        for group in optim.param_groups:  # warm-up then cosine over the wall-clock budget
+            group["lr"] = lr * min(1.0, (step + 1) / 100) * 0.5 * (1 + math.cos(math.pi * min(1.0, elapsed)))
+        with autocast:
+            loss = diffusion_loss(model, ids, masked, weights, candidates, tok.mask_id)
+        optim.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optim.step()
+        step, tokens = step + 1, tokens + ids.numel()
+        if step % 50 == 0:
+            log.append({"step": step, "tokens": tokens, "train_loss": float(loss), "seconds": round(time.perf_counter() - started, 1)})
+    model.eval()
+    info = {"steps": step, "tokens_seen": tokens, "train_seconds": round(time.perf_counter() - started, 1), "size": size,
+            "device": device, "val_tokens": int(val.size)}
+    write_shards(model, out, info)
+    tok.save(out / "tokenizer.json")
+    (out / "log.json").write_text(json.dumps({"info": info, "log": log}))
+    return info
+
+
+def write_shards(model: DiffusionTransformer, out: Path, info: dict) -> list[Path]:
+    """fp16 weights in files of at most SHARD_BYTES, the config in every shard's metadata."""
+    out.mkdir(parents=True, exist_ok=True)
+    metadata = {"config": json.dumps(model.cfg.to_dict()), "info": json.dumps(info)}
+    shards, current, size = [], {}, 0
+    state = {k: v.detach().to("cpu", torch.float16).contiguous() for k, v in model.state_dict().items()
+             if k != "head.weight"}  # tied to the embedding
+    for name, tensor in state.items():
+        nbytes = tensor.numel() * 2
+        if current and size + nbytes > SHARD_BYTES:
+            shards.append(current)
+            current, size = {}, 0
+        current[name], size = tensor, size + nbytes
+    shards.append(current)
+    paths = []
+    for i, shard in enumerate(shards):
+        paths.append(out / f"shard-{i:02d}.safetensors")
+        save_file(shard, str(paths[-1]), metadata=metadata)
+    return paths
+
+
+def import_shards(shards: Path, out: Path) -> Path:
+    """A normal checkpoint (fp32) from shards written by `write_shards`, plus their log."""
+    from safetensors import safe_open
+    files = sorted(shards.glob("shard-*.safetensors"))
+    if not files:
+        raise FileNotFoundError(f"no shard-*.safetensors in {shards}")
+    with safe_open(str(files[0]), framework="pt") as f:
+        metadata = f.metadata()
+    cfg = ModelConfig(**json.loads(metadata["config"]))
+    model = DiffusionTransformer(cfg)
+    state = {}
+    for path in files:
+        state.update(load_file(str(path)))
+    state["head.weight"] = state["embed.weight"]
+    model.load_state_dict({k: v.float() for k, v in state.items()})
+    save_checkpoint(out / "checkpoint", model, CodeTokenizer.from_file(shards / "tokenizer.json"), json.loads(metadata["info"]))
+    if (shards / "log.json").is_file():
+        (out / "gpu-log.json").write_text((shards / "log.json").read_text())
+    return out / "checkpoint"
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--pack", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--size", default="base", choices=sorted(SIZES))
+    p.add_argument("--seconds", type=float, default=480)
+    p.add_argument("--device", default="cuda")
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--seq-len", type=int, default=512)
+    p.add_argument("--lr", type=float, default=1e-3)
+    args = p.parse_args(argv)
+    print(json.dumps(train_packed(Path(args.pack), Path(args.out), args.size, args.seconds, args.device, args.batch_size,
+                                  args.seq_len, args.lr)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""Which licences the corpus takes: permissive ones only, decided from SPDX ids, Debian names or licence text."""
+
+from __future__ import annotations
+
+import re
+
+# (SPDX id, pattern over a licence name or the first lines of a licence file). Order matters: specific first.
+_PERMISSIVE = [
+    ("0BSD", r"\b0BSD\b|zero-clause bsd"),
+    ("BSD-2-Clause", r"\bBSD-2(-clause)?\b|\bBSD 2-clause|simplified bsd|freebsd license"),
+    ("BSD-3-Clause", r"\bBSD-3(-clause)?\b|\bBSD 3-clause|new bsd|modified bsd|revised bsd"),
+    ("Apache-2.0", r"\bApache-2(\.0)?\b|apache license,? (version )?2"),
+    ("MIT", r"\bMIT\b|\bExpat\b|\bX11\b|permission is hereby granted, free of charge"),
+    ("ISC", r"\bISC\b"),
+    ("Zlib", r"\bZlib\b"),
+    ("BSL-1.0", r"\bBSL-1\.0\b|boost software license"),
+    ("PSF-2.0", r"\bPSF(-2\.0)?\b|python software foundation license"),
+    ("Unlicense", r"\bUnlicense\b|this is free and unencumbered software"),
+    ("CC0-1.0", r"\bCC0\b"),
+    ("BSD", r"\bBSD\b|redistribution and use in source and binary forms"),
+]
+_COPYLEFT = re.compile(r"\b(A|L)?GPL|general public license|\bMPL\b|mozilla public|\bEPL\b|eclipse public|\bCDDL\b|"
+                       r"\bEUPL\b|\bSSPL\b|commons clause|\bOSL\b|\bCPAL\b|\bArtistic\b|business source", re.I)
+
+
+def classify(text: str | None) -> str | None:
+    """The SPDX id when `text` names (or is) a permissive licence, None when it is copyleft, unknown or empty.
+    `A OR B` is permissive when one side is; `A AND B` only when both are."""
+    if not text or not text.strip():
+        return None
+    text = text.strip()
+    if re.search(r"\s(or|OR)\s|\s/\s|\|", text) and len(text) < 200:
+        choices = [classify(part) for part in re.split(r"\s(?:or|OR)\s|\s/\s|\|", text.strip("() "))]
+        return next((c for c in choices if c), None)
+    if re.search(r"\s(and|AND)\s", text) and len(text) < 200:
+        parts = [classify(part) for part in re.split(r"\s(?:and|AND)\s", text.strip("() "))]
+        return parts[0] if all(parts) else None
+    if _COPYLEFT.search(text):
+        return None
+    for spdx, pattern in _PERMISSIVE:
+        if re.search(pattern, text, re.I):
+            return spdx
+    return None
+
+
+LICENSE_FILES = ("LICENSE", "LICENSE.txt", "LICENSE.md", "LICENCE", "COPYING", "COPYING.txt", "LICENSE-MIT")
+
+
+def license_from_files(root) -> str | None:
+    """A package's licence from its licence file's first 2,000 characters."""
+    from pathlib import Path
+    for name in LICENSE_FILES:
+        path = Path(root) / name
+        if path.is_file():
+            return classify(path.read_text(errors="replace")[:2000])
+    return None
