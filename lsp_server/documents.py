@@ -19,6 +19,7 @@ class OpenDocument:
     version: int
     document: Document | None
     unsupported: str | None = None   # why requests on it get empty results
+    language_id: str = ""            # as the client opened it: a whole-document change may make it servable again
     changed_at: float = 0.0          # time.monotonic() of the last change
     change_gap: float = math.inf     # seconds between the last two changes: how fast the user is typing
 
@@ -47,10 +48,10 @@ class DocumentStore:
                 raise InfillError(f"document is too large ({size} bytes; the limit is {max_bytes})")
             if "\x00" in text:
                 raise InfillError("document looks binary (it contains NUL characters)")
-            entry = OpenDocument(uri, version, Document(text, spec))
+            entry = OpenDocument(uri, version, Document(text, spec), language_id=language_id)
         except (InfillError, UnicodeEncodeError) as exc:
             reason = str(exc) if isinstance(exc, InfillError) else "document is not valid UTF-8"
-            entry = OpenDocument(uri, version, None, reason)
+            entry = OpenDocument(uri, version, None, reason, language_id=language_id)
         self._docs[uri] = entry
         return entry
 
@@ -66,8 +67,8 @@ class DocumentStore:
     def _apply(self, entry: OpenDocument, version: int, changes, encoding: str, enabled: list[str], max_bytes: int) -> OpenDocument:
         entry.version = version
         for change in changes:
-            if entry.document is None:
-                return entry  # unsupported documents are not tracked beyond their version
+            if entry.document is None and isinstance(change, types.TextDocumentContentChangePartial):
+                continue  # an unsupported document's text is not tracked; a whole-document change brings it back
             if isinstance(change, types.TextDocumentContentChangePartial):
                 doc = entry.document
                 r = change.range
@@ -76,11 +77,12 @@ class DocumentStore:
                 try:
                     doc.apply_change(start, max(start, end), change.text)
                 except (InfillError, UnicodeEncodeError):
-                    return self._reopen(entry, doc.language.name, doc.text, enabled, max_bytes)
+                    entry = self._reopen(entry, entry.language_id, doc.text, enabled, max_bytes)
+                    continue
                 if "\x00" in change.text or len(doc.data) > max_bytes:  # open() says why it is no longer served
-                    return self._reopen(entry, doc.language.name, doc.text, enabled, max_bytes)
+                    entry = self._reopen(entry, entry.language_id, doc.text, enabled, max_bytes)
             else:
-                entry = self._reopen(entry, entry.document.language.name, change.text, enabled, max_bytes)
+                entry = self._reopen(entry, entry.language_id, change.text, enabled, max_bytes)
         return entry
 
     def _reopen(self, entry: OpenDocument, language: str, text: str, enabled: list[str], max_bytes: int) -> OpenDocument:

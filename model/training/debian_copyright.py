@@ -9,22 +9,31 @@ from .licenses import classify
 
 
 def copyright_rules(text: str) -> list[tuple[list[str], str]] | None:
-    """(file globs, licence name) per `Files:` paragraph, in order; None when the file is not DEP-5."""
+    """(file globs, licence) per `Files:` paragraph, in order; the licence is its short name when that alone says
+    what it is, else the licence's text (a stand-alone `License: Go` paragraph, say, holds BSD-style text).
+    None when the file is not DEP-5."""
     if "Format:" not in text.split("\n\n", 1)[0]:
         return None
-    rules = []
+    files_paragraphs, texts = [], {}
     for paragraph in text.split("\n\n"):
         fields, key = {}, None
         for line in paragraph.splitlines():
             if line[:1] in (" ", "\t") and key:
-                fields[key] += " " + line.strip()
+                fields[key].append(line.strip())
             elif ":" in line:
                 key, _, value = line.partition(":")
                 key = key.strip().lower()
-                fields[key] = value.strip()
-        if "files" in fields and "license" in fields:
-            rules.append((fields["files"].split(), fields["license"].split("\n")[0].split("  ")[0].strip()))
-    return rules
+                fields[key] = [value.strip()]
+        if "license" not in fields:
+            continue
+        name, body = fields["license"][0], " ".join(fields["license"][1:])
+        if "files" in fields:
+            globs = " ".join(fields["files"]).split()
+            files_paragraphs.append((globs, name, body))
+        elif body:
+            texts[name] = body
+    return [(globs, name if classify(name) or not (body or texts.get(name)) else (body or texts[name]))
+            for globs, name, body in files_paragraphs]
 
 
 def file_license(rules: list[tuple[list[str], str]], relative: str) -> str | None:

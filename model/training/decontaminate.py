@@ -9,12 +9,17 @@ import zlib
 from pathlib import Path
 
 _WORD = re.compile(r"\w+|[^\w\s]")
+_COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*|#[^\n]*", re.S)
 N = 13  # words: long enough that common idioms (`for i in range(len(xs)):`) do not count
+MIN_NAMES = 6  # of them with a letter: runs of numbers and punctuation (test data) do not count
 
 
 def _grams(text: str) -> set[int]:
-    words = _WORD.findall(text)
-    return {zlib.crc32(" ".join(words[i:i + N]).encode()) for i in range(len(words) - N + 1)}
+    """Hashes of the code's word 13-grams; comments (licence headers are shared by thousands of files) left out."""
+    words = _WORD.findall(_COMMENT.sub(" ", text))
+    named = [any(c.isalpha() for c in w) for w in words]
+    return {zlib.crc32(" ".join(words[i:i + N]).encode()) for i in range(len(words) - N + 1)
+            if sum(named[i:i + N]) >= MIN_NAMES}
 
 
 class Contamination:

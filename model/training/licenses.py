@@ -29,10 +29,11 @@ def classify(text: str | None) -> str | None:
     if not text or not text.strip():
         return None
     text = text.strip()
-    if re.search(r"\s(or|OR)\s|\s/\s|\|", text) and len(text) < 200:
+    expression = len(text) < 80 and not re.search(r"[,.;:]\s", text)  # a licence expression, not a licence's text
+    if expression and re.search(r"\s(or|OR)\s|\s/\s|\|", text):
         choices = [classify(part) for part in re.split(r"\s(?:or|OR)\s|\s/\s|\|", text.strip("() "))]
         return next((c for c in choices if c), None)
-    if re.search(r"\s(and|AND)\s", text) and len(text) < 200:
+    if expression and re.search(r"\s(and|AND)\s", text):
         parts = [classify(part) for part in re.split(r"\s(?:and|AND)\s", text.strip("() "))]
         return parts[0] if all(parts) else None
     if _COPYLEFT.search(text):

@@ -24,7 +24,7 @@ DEB_SRC_FILE = Path("/etc/apt/sources.list.d/diffusion-lsp-deb-src.sources")
 
 @dataclass(frozen=True)
 class Package:
-    registry: str   # pypi | npm | debian
+    registry: str   # pypi | npm | debian | debian-dev
     name: str
     version: str = ""
 
@@ -34,7 +34,7 @@ class Package:
 
 
 def read_package_list(path: Path) -> list[Package]:
-    """Lines `pypi NAME==VERSION`, `npm NAME@VERSION`, `debian NAME`; `#` starts a comment."""
+    """Lines `pypi NAME==VERSION`, `npm NAME@VERSION`, `debian SOURCE`, `debian-dev BINARY`; `#` starts a comment."""
     packages = []
     for line in path.read_text().splitlines():
         line = line.split("#", 1)[0].strip()
@@ -45,7 +45,7 @@ def read_package_list(path: Path) -> list[Package]:
             name, _, version = spec.partition("==")
         elif registry == "npm":
             name, _, version = spec.rpartition("@") if spec.count("@") > spec.startswith("@") else (spec, "", "")
-        elif registry == "debian":
+        elif registry in ("debian", "debian-dev"):
             name, version = spec, ""
         else:
             raise ValueError(registry)
@@ -117,25 +117,43 @@ def enable_deb_src() -> None:
 
 def fetch_debian(package: Package, cache: Path) -> Path:
     enable_deb_src()
-    work = cache / "debian" / package.name
+    work = (cache / "debian" / package.name).resolve()
     unpacked = work / "src"
     if unpacked.is_dir():
         return unpacked
     work.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["apt-get", "source", "--download-only", "-qq", package.name], cwd=work, check=True,
-                   capture_output=True, timeout=900)
-    dsc = next(work.glob("*.dsc"))
-    subprocess.run(["dpkg-source", "--no-check", "-x", str(dsc), str(unpacked)], cwd=work, check=True,
-                   capture_output=True, timeout=900)
+    _run(["apt-get", "source", "--download-only", "-qq", package.name], work)
+    _run(["dpkg-source", "--no-check", "-x", str(next(work.glob("*.dsc"))), str(unpacked)], work)
     for archive in work.glob("*.tar.*"):
         archive.unlink()  # the unpacked tree is what is kept
     return unpacked
 
 
+def fetch_debian_dev(package: Package, cache: Path) -> Path:
+    """A Debian binary package that ships source (Rust crates as librust-*-dev, Go modules as golang-*-dev): the
+    archive keeps these when an older source package's files have left the pool."""
+    work = (cache / "debian-dev" / package.name).resolve()
+    unpacked = work / "root"
+    if unpacked.is_dir():
+        return unpacked
+    work.mkdir(parents=True, exist_ok=True)
+    _run(["apt-get", "download", "-qq", package.name], work)
+    _run(["dpkg-deb", "-x", str(next(work.glob("*.deb"))), str(unpacked)], work)
+    for deb in work.glob("*.deb"):
+        deb.unlink()
+    return unpacked
+
+
+def _run(command: list[str], cwd: Path) -> None:
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=900)
+    if done.returncode:
+        raise RuntimeError(f"{' '.join(command[:3])} failed: {(done.stderr or done.stdout).strip().splitlines()[-1:]}")
+
+
 def fetch(package: Package, cache: Path) -> Path:
     """The unpacked source tree of a package (downloaded once into `cache`)."""
     cache.mkdir(parents=True, exist_ok=True)
-    fetchers = {"pypi": fetch_pypi, "npm": fetch_npm, "debian": fetch_debian}
+    fetchers = {"pypi": fetch_pypi, "npm": fetch_npm, "debian": fetch_debian, "debian-dev": fetch_debian_dev}
     if package.registry not in fetchers:
         raise ValueError(package.registry)
     return fetchers[package.registry](package, cache)
@@ -144,6 +162,11 @@ def fetch(package: Package, cache: Path) -> Path:
 def package_license(package: Package, root: Path) -> str | None:
     """The package-wide licence (SPDX id) when permissive; Debian packages are decided per file instead."""
     from .licenses import classify, license_from_files
+    if package.registry == "debian-dev":
+        from .debian_copyright import copyright_rules
+        path = root / "usr" / "share" / "doc" / package.name / "copyright"
+        rules = copyright_rules(path.read_text(errors="replace")) if path.is_file() else None
+        return next((classify(name) for globs, name in rules or [] if "*" in globs), None)
     if package.registry == "npm" and (root / "package.json").is_file():
         declared = json.loads((root / "package.json").read_text(errors="replace")).get("license")
         return classify(declared if isinstance(declared, str) else None) or license_from_files(root)

@@ -49,6 +49,12 @@ def test_debian_copyright_decides_each_file_and_the_last_match_wins():
     assert copyright_rules("This package was debianized by ...\n\nGPL") is None, "not machine-readable: not used"
 
 
+def test_a_licence_named_elsewhere_is_judged_by_its_text():
+    text = ("Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\nFiles: *\nLicense: Go\n\n"
+            "License: Go\n Redistribution and use in source and binary forms, with or without\n modification, are permitted.\n")
+    assert file_license(copyright_rules(text), "src/fmt/print.go") == "BSD"
+
+
 def test_filters_drop_generated_vendored_and_minified_files():
     code = "int add(int a, int b) {\n    return a + b;\n}\n" * 10
     assert language_of("src/a.rs") == "rust" and language_of("lib/x.min.js") is None and language_of("a.d.ts") is None
@@ -72,13 +78,18 @@ def test_decontamination_drops_files_sharing_a_long_run_with_an_evaluation_text(
     check = Contamination([problem])
     assert check.hits("# copied\n" + problem) > 0
     assert check.hits("for i in range(len(numbers)):\n    total += numbers[i]\n") == 0
+    header = "# Licensed under the Apache License, Version 2.0 (the License); you may not use this file except in compliance\n"
+    assert Contamination([header + "x = 1\n"]).hits(header + "def other():\n    return 2\n") == 0, "shared licence comments do not count"
+    assert Contamination(["[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]"]).hits("v = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]") == 0
 
 
 def test_package_lists_and_safe_unpacking(tmp_path):
     listing = tmp_path / "list.txt"
-    listing.write_text("pypi attrs==26.1.0\nnpm lodash@4.17.21\nnpm @scope/pkg@1.0.0  # scoped\ndebian zlib\n")
+    listing.write_text("pypi attrs==26.1.0\nnpm lodash@4.17.21\nnpm @scope/pkg@1.0.0  # scoped\ndebian zlib\n"
+                       "debian-dev librust-log-dev\n")
     assert read_package_list(listing) == [Package("pypi", "attrs", "26.1.0"), Package("npm", "lodash", "4.17.21"),
-                                          Package("npm", "@scope/pkg", "1.0.0"), Package("debian", "zlib")]
+                                          Package("npm", "@scope/pkg", "1.0.0"), Package("debian", "zlib"),
+                                          Package("debian-dev", "librust-log-dev")]
     evil = tmp_path / "evil.tar.gz"
     with tarfile.open(evil, "w:gz") as t:
         (tmp_path / "x").write_text("x")
