@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import fnmatch
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .licenses import classify
 
 
-def copyright_rules(text: str) -> list[tuple[list[str], str]] | None:
+@dataclass
+class CopyrightRule:
+    globs: list[str]
+    license: str
+    pattern: re.Pattern = field(init=False)  # all globs in one regex: boost's file lists thousands of them
+
+    def __post_init__(self) -> None:
+        self.pattern = re.compile("|".join(f"(?:{fnmatch.translate(g)})" for g in self.globs) or "(?!)")
+
+
+def copyright_rules(text: str) -> list[CopyrightRule] | None:
     """(file globs, licence) per `Files:` paragraph, in order; the licence is its short name when that alone says
     what it is, else the licence's text (a stand-alone `License: Go` paragraph, say, holds BSD-style text).
     None when the file is not DEP-5."""
@@ -32,19 +44,16 @@ def copyright_rules(text: str) -> list[tuple[list[str], str]] | None:
             files_paragraphs.append((globs, name, body))
         elif body:
             texts[name] = body
-    return [(globs, name if classify(name) or not (body or texts.get(name)) else (body or texts[name]))
+    return [CopyrightRule(globs, name if classify(name) or not (body or texts.get(name)) else (body or texts[name]))
             for globs, name, body in files_paragraphs]
 
 
-def file_license(rules: list[tuple[list[str], str]], relative: str) -> str | None:
+def file_license(rules: list[CopyrightRule], relative: str) -> str | None:
     """The SPDX id of a permissive licence for this file, or None. In DEP-5 the last matching paragraph wins."""
-    chosen = None
-    for globs, name in rules:
-        if any(fnmatch.fnmatchcase(relative, glob) for glob in globs):
-            chosen = name
+    chosen = next((rule.license for rule in reversed(rules) if rule.pattern.match(relative)), None)
     return classify(chosen)
 
 
-def package_rules(root: Path) -> list[tuple[list[str], str]] | None:
+def package_rules(root: Path) -> list[CopyrightRule] | None:
     path = root / "debian" / "copyright"
     return copyright_rules(path.read_text(errors="replace")) if path.is_file() else None

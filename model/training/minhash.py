@@ -27,17 +27,14 @@ def signature(text: str, n: int = 5) -> np.ndarray | None:
     return hashed.min(axis=1)
 
 
-def jaccard_estimate(a: np.ndarray, b: np.ndarray) -> float:
-    return float((a == b).mean())
-
-
 class NearDuplicateIndex:
     """Remembers the signatures it kept; `seen` says whether a new text is a near duplicate of one of them."""
 
     def __init__(self, threshold: float = 0.7):
         self.threshold = threshold
         self.buckets: list[dict[bytes, list[int]]] = [{} for _ in range(BANDS)]
-        self.kept: list[np.ndarray] = []
+        self.kept = np.zeros((1024, NUM_HASHES), dtype=np.uint64)  # grows by doubling
+        self.count = 0
 
     def seen(self, text: str) -> bool:
         sig = signature(text)
@@ -45,12 +42,17 @@ class NearDuplicateIndex:
             return False
         rows = NUM_HASHES // BANDS
         keys = [sig[b * rows:(b + 1) * rows].tobytes() for b in range(BANDS)]
+        candidates = set()
         for band, key in enumerate(keys):
-            for other in self.buckets[band].get(key, ()):
-                if jaccard_estimate(sig, self.kept[other]) >= self.threshold:
-                    return True
-        index = len(self.kept)
-        self.kept.append(sig)
+            candidates.update(self.buckets[band].get(key, ()))
+        if candidates:  # one vectorised check, however many files share a band (boost's headers do)
+            similar = (self.kept[np.fromiter(candidates, dtype=np.int64)] == sig).mean(axis=1)  # (C,)
+            if (similar >= self.threshold).any():
+                return True
+        if self.count == len(self.kept):
+            self.kept = np.concatenate([self.kept, np.zeros_like(self.kept)])
+        self.kept[self.count] = sig
         for band, key in enumerate(keys):
-            self.buckets[band].setdefault(key, []).append(index)
+            self.buckets[band].setdefault(key, []).append(self.count)
+        self.count += 1
         return False

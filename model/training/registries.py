@@ -27,6 +27,7 @@ class Package:
     registry: str   # pypi | npm | debian | debian-dev
     name: str
     version: str = ""
+    validation: bool = False  # held out whole (a trailing `val` in the list), so every language has some
 
     @property
     def key(self) -> str:
@@ -34,13 +35,17 @@ class Package:
 
 
 def read_package_list(path: Path) -> list[Package]:
-    """Lines `pypi NAME==VERSION`, `npm NAME@VERSION`, `debian SOURCE`, `debian-dev BINARY`; `#` starts a comment."""
+    """Lines `pypi NAME==VERSION`, `npm NAME@VERSION`, `debian SOURCE`, `debian-dev BINARY`, each optionally
+    followed by `val` (the package goes to the validation split); `#` starts a comment."""
     packages = []
     for line in path.read_text().splitlines():
         line = line.split("#", 1)[0].strip()
         if not line:
             continue
         registry, spec = line.split(None, 1)
+        spec, _, flag = spec.partition(" ")
+        if flag.strip() not in ("", "val"):
+            raise ValueError(flag.strip())
         if registry == "pypi":
             name, _, version = spec.partition("==")
         elif registry == "npm":
@@ -49,7 +54,7 @@ def read_package_list(path: Path) -> list[Package]:
             name, version = spec, ""
         else:
             raise ValueError(registry)
-        packages.append(Package(registry, name.strip(), version.strip()))
+        packages.append(Package(registry, name.strip(), version.strip(), flag.strip() == "val"))
     return packages
 
 
@@ -166,7 +171,7 @@ def package_license(package: Package, root: Path) -> str | None:
         from .debian_copyright import copyright_rules
         path = root / "usr" / "share" / "doc" / package.name / "copyright"
         rules = copyright_rules(path.read_text(errors="replace")) if path.is_file() else None
-        return next((classify(name) for globs, name in rules or [] if "*" in globs), None)
+        return next((classify(rule.license) for rule in rules or [] if "*" in rule.globs), None)
     if package.registry == "npm" and (root / "package.json").is_file():
         declared = json.loads((root / "package.json").read_text(errors="replace")).get("license")
         return classify(declared if isinstance(declared, str) else None) or license_from_files(root)

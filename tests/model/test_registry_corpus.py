@@ -86,10 +86,10 @@ def test_decontamination_drops_files_sharing_a_long_run_with_an_evaluation_text(
 def test_package_lists_and_safe_unpacking(tmp_path):
     listing = tmp_path / "list.txt"
     listing.write_text("pypi attrs==26.1.0\nnpm lodash@4.17.21\nnpm @scope/pkg@1.0.0  # scoped\ndebian zlib\n"
-                       "debian-dev librust-log-dev\n")
+                       "debian-dev librust-log-dev val\n")
     assert read_package_list(listing) == [Package("pypi", "attrs", "26.1.0"), Package("npm", "lodash", "4.17.21"),
                                           Package("npm", "@scope/pkg", "1.0.0"), Package("debian", "zlib"),
-                                          Package("debian-dev", "librust-log-dev")]
+                                          Package("debian-dev", "librust-log-dev", validation=True)]
     evil = tmp_path / "evil.tar.gz"
     with tarfile.open(evil, "w:gz") as t:
         (tmp_path / "x").write_text("x")
