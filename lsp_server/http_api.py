@@ -33,6 +33,7 @@ from .http_batcher import Batcher, QueueFull
 from .settings import Settings
 
 MAX_BODY_BYTES = 2_000_000
+DRAIN_BYTES = 16_000_000  # an oversized body up to this is read and dropped, so its sender sees the 413
 MAX_TOKENS_LIMIT = 1024
 KEYS_ENV = "DIFFUSION_LSP_SERVE_KEYS"
 
@@ -102,7 +103,14 @@ def build_app(denoiser, settings: Settings, api_keys: list[str], batch_window_s:
     async def completions(request: Request):
         if not authorised(request):
             return _error(401, "a valid API key is required (Authorization: Bearer ...)")
-        if int(request.headers.get("content-length") or 0) > MAX_BODY_BYTES:
+        try:
+            declared = int(request.headers.get("content-length") or 0)
+        except ValueError:
+            return _error(400, "bad Content-Length")
+        if declared > MAX_BODY_BYTES:
+            if declared <= DRAIN_BYTES:  # closing mid-upload would leave the client a broken pipe, not the answer
+                async for _ in request.stream():
+                    pass
             return _error(413, "request body too large")
         raw = await request.body()
         if len(raw) > MAX_BODY_BYTES:
