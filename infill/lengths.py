@@ -64,7 +64,7 @@ def length_plan(spans: list[Span], budgets: list[int], mode: str, most: int = MA
         return [budgets]
     if mode != "search":
         raise ValueError(mode)
-    per_span = [candidate_lengths(b, SHORTEST.get(s.kind, 3), max(1, most)) for s, b in zip(spans, budgets)]
+    per_span = [candidate_lengths(b, SHORTEST.get(s.kind, 3), most) for s, b in zip(spans, budgets)]
     rows = max(len(options) for options in per_span)
     return [[options[min(len(options) - 1, round(k * (len(options) - 1) / max(1, rows - 1)))] for options in per_span]
             for k in range(rows)]

@@ -22,7 +22,7 @@ def _cursor_positions(text: str, n: int) -> list[types.Position]:
     return [ends[i % len(ends)] for i in range(n)]
 
 
-def _percentile(values: list[float], q: float) -> float:
+def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
@@ -64,12 +64,12 @@ async def measure(model: str, device: str, requests: int, file: Path, settings: 
         "model": model, "device": device, "requests": requests, "file": str(file), "settings": settings,
         "first_request_seconds": round(load_seconds, 4),
         "p50_ms": round(1000 * statistics.median(timings), 1),
-        "p95_ms": round(1000 * _percentile(timings, 0.95), 1),
+        "p95_ms": round(1000 * percentile(timings, 0.95), 1),
         "mean_ms": round(1000 * statistics.fmean(timings), 1),
         "non_empty_rate": round(non_empty / requests, 3),
         "typing_requests": len(typing),
         "typing_p50_ms": round(1000 * statistics.median(typing), 1) if typing else None,
-        "typing_p95_ms": round(1000 * _percentile(typing, 0.95), 1) if typing else None,
+        "typing_p95_ms": round(1000 * percentile(typing, 0.95), 1) if typing else None,
         **rss,
     }
 

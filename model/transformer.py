@@ -20,10 +20,14 @@ class RMSNorm(nn.Module):
         return (x.float() * norm).type_as(x) * self.weight
 
 
+def rope_frequencies(head_dim: int, theta: float, device) -> torch.Tensor:
+    """(hd/2,) rotation speed of each pair of dimensions."""
+    return 1.0 / (theta ** (torch.arange(0, head_dim, 2, device=device).float() / head_dim))
+
+
 def rope_tables(head_dim: int, length: int, theta: float, device) -> tuple[torch.Tensor, torch.Tensor]:
     """Cosine and sine tables for rotary position embeddings."""
-    inv_freq = 1.0 / (theta ** (torch.arange(0, head_dim, 2, device=device).float() / head_dim))
-    angles = torch.outer(torch.arange(length, device=device).float(), inv_freq)  # (L, hd/2)
+    angles = torch.outer(torch.arange(length, device=device).float(), rope_frequencies(head_dim, theta, device))  # (L, hd/2)
     return angles.cos(), angles.sin()
 
 
@@ -31,8 +35,7 @@ def shift_rope(keys: torch.Tensor, delta: int, theta: float) -> torch.Tensor:
     """Keys already rotated for positions p, rotated on to p + delta: rotations by angles add up exactly."""
     if delta == 0:
         return keys
-    inv_freq = 1.0 / (theta ** (torch.arange(0, keys.shape[-1], 2, device=keys.device).float() / keys.shape[-1]))
-    angles = delta * inv_freq  # (hd/2,)
+    angles = delta * rope_frequencies(keys.shape[-1], theta, keys.device)  # (hd/2,)
     return apply_rope(keys, angles.cos(), angles.sin())
 
 

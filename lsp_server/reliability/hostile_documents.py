@@ -9,6 +9,7 @@ import time
 from infill.document import Document
 from infill.languages import language_for_id
 
+from ..latency import percentile
 from .raw_client import RawServer
 
 
@@ -82,8 +83,8 @@ def reparse_per_keystroke(lines: int = 5000, places: int = 20, seed: int = 0) ->
             whole.append(time.perf_counter() - started)
             offset += 1
     return {"lines": source.count("\n"), "keystrokes": len(whole),
-            "keystroke_p50_ms": _ms(statistics.median(whole)), "keystroke_p95_ms": _ms(_p95(whole)),
-            "reparse_p50_ms": _ms(statistics.median(reparse)), "reparse_p95_ms": _ms(_p95(reparse))}
+            "keystroke_p50_ms": _ms(statistics.median(whole)), "keystroke_p95_ms": _ms(percentile(whole, 0.95)),
+            "reparse_p50_ms": _ms(statistics.median(reparse)), "reparse_p95_ms": _ms(percentile(reparse, 0.95))}
 
 
 class _TimedParser:
@@ -97,10 +98,6 @@ class _TimedParser:
         tree = self.parser.parse(data, old_tree)
         self.times.append(time.perf_counter() - started)
         return tree
-
-
-def _p95(values: list[float]) -> float:
-    return sorted(values)[int(0.95 * (len(values) - 1))]
 
 
 def _ms(seconds: float) -> float:

@@ -11,6 +11,7 @@ import threading
 import time
 from collections import Counter
 
+from ..latency import percentile
 from .raw_client import rss_mb
 
 PROMPTS = [("def add(a, b):\n    return ", "\n"), ("for i in range(10):\n    print(", ")\n"),
@@ -67,12 +68,11 @@ def http_load(model: str, clients: int = 32, requests: int = 1000, steps: int = 
     finally:
         process.terminate()
         process.wait(timeout=30)
-    ordered = sorted(latencies)
     total = clients * requests
     return {"clients": clients, "requests_per_client": requests, "requests": total,
             "ok": statuses.get(200, 0), "errors": total - statuses.get(200, 0),
             "statuses": {str(k): v for k, v in statuses.items()}, "seconds": round(seconds, 1),
             "requests_per_second": round(total / seconds, 1),
-            "p50_ms": round(1000 * statistics.median(ordered), 1),
-            "p95_ms": round(1000 * ordered[int(0.95 * (len(ordered) - 1))], 1),
+            "p50_ms": round(1000 * statistics.median(latencies), 1),
+            "p95_ms": round(1000 * percentile(latencies, 0.95), 1),
             "server_alive": alive, "rss_mb": rss, "peak_rss_mb": peak}

@@ -21,7 +21,7 @@ from ..tokenizer import CodeTokenizer, train_tokenizer
 from ..transformer import DiffusionTransformer
 from .corpus import read_texts
 from .objective import diffusion_loss, make_batch, masked_token_loss
-from .validation import masked_code_metrics
+from .validation import code_windows, score_windows
 
 SIZES = {  # name -> (n_layer, n_head, d_model, mlp_hidden)
     "tiny": (2, 2, 64, 192),
@@ -141,6 +141,8 @@ def train(opts: TrainOptions) -> Path:
         optim.load_state_dict(torch.load(optim_path, weights_only=True))
     val_rng = random.Random(opts.seed + 10**6)  # the same validation batches every time
     val_batches = [make_batch(val_texts, tok, opts.seq_len, opts.batch_size, val_rng) for _ in range(4)]
+    # Cut once: tokenizing a large validation split at every evaluation would cost more than the evaluation.
+    code_val = code_windows(val_texts, tok, opts.seq_len, opts.code_val_windows) if opts.code_val_windows else None
     bar = tqdm(total=opts.steps, initial=state["step"], unit="step", desc=f"train {opts.size}")
     while state["step"] < opts.steps:
         step_start = time.perf_counter()
@@ -167,8 +169,7 @@ def train(opts: TrainOptions) -> Path:
             model.eval()
             with autocast(opts):
                 val = sum(masked_token_loss(model, i.to(opts.device), m.to(opts.device), tok.mask_id) for i, m, _, _ in val_batches) / len(val_batches)
-                code = masked_code_metrics(BuiltinDenoiser(model, tok, "training"), val_texts, seq_len=opts.seq_len,
-                                           windows=opts.code_val_windows) if opts.code_val_windows else None
+                code = score_windows(BuiltinDenoiser(model, tok, "training"), code_val) if code_val else None
             model.train()
             state["log"].append({"step": state["step"], "tokens": state["tokens"], "val_loss": val,
                                  **({"val_code": code} if code else {})})

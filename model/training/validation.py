@@ -34,7 +34,14 @@ def masked_code_metrics(denoiser, texts: list[str], ratios=RATIOS, seq_len: int 
                         batch_size: int = 16, seed: int = 0) -> dict:
     """{ratio: {"ce", "top1", "tokens", "perplexity"}}: masked-token CE (nats) and top-1 over code tokens, pads
     never counted. Any denoiser: it runs its head only at the masked positions."""
-    rows = torch.tensor(code_windows(texts, denoiser.tokenizer, seq_len, windows, seed))  # (N, L)
+    rows = code_windows(texts, denoiser.tokenizer, seq_len, windows, seed)
+    return score_windows(denoiser, rows, ratios, batch_size, seed)
+
+
+@torch.no_grad()
+def score_windows(denoiser, windows: list[list[int]], ratios=RATIOS, batch_size: int = 16, seed: int = 0) -> dict:
+    """masked_code_metrics over windows already cut (training scores the same ones at every evaluation)."""
+    rows = torch.tensor(windows)  # (N, L)
     report = {}
     for ratio in ratios:
         generator = torch.Generator().manual_seed(seed + int(ratio * 1000))
