@@ -171,6 +171,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="share of examples masked uniformly over the whole window (no pads); the rest are span holes")
     r.add_argument("--pad-weight", type=float, default=1.0, help="loss weight of <|pad|> targets (code tokens weigh 1)")
     r.add_argument("--snapshot-every", type=int, default=1000, help="keep a copy of the checkpoint every N steps")
+    r.add_argument("--languages", default="", help="draw files by language weight, e.g. python=6,c=1,cpp=1 "
+                                                  "(languages not named are left out; default: every file alike)")
+    r.add_argument("--init-from", default="", help="start a new run from this checkpoint's weights and tokenizer "
+                                                  "(e.g. model/weights, the built-in model)")
     k = tsub.add_parser("pack", help="tokenize a corpus into uint16 arrays small enough to travel to a GPU machine")
     k.add_argument("--corpus", default="runs/corpus")
     k.add_argument("--tokenizer", default=None, help="tokenizer.json (default: the built-in model's)")

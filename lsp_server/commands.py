@@ -309,11 +309,16 @@ def train_command(args) -> int:
         evaluation = Path(args.evaluation).read_text() if args.evaluation else "Not measured yet."
         print(f"exported to {export_builtin(args.run, args.corpus, evaluation)}")
         return 0
+    from model.training.mixture import MixtureError
     from model.training.train import TrainOptions, train
-    ckpt = train(TrainOptions(corpus=args.corpus, out=args.out, size=args.size, steps=args.steps, batch_size=args.batch_size,
-                              seq_len=args.seq_len, lr=args.lr, seed=args.seed, threads=args.threads, device=args.device,
-                              precision=args.precision, snapshot_every=args.snapshot_every,
-                              uniform_fraction=args.uniform_fraction, pad_weight=args.pad_weight))
+    try:
+        ckpt = train(TrainOptions(corpus=args.corpus, out=args.out, size=args.size, steps=args.steps,
+                                  batch_size=args.batch_size, seq_len=args.seq_len, lr=args.lr, seed=args.seed,
+                                  threads=args.threads, device=args.device, precision=args.precision,
+                                  snapshot_every=args.snapshot_every, uniform_fraction=args.uniform_fraction,
+                                  pad_weight=args.pad_weight, languages=args.languages, init_from=args.init_from))
+    except MixtureError as exc:
+        raise InfillError(str(exc)) from None
     print(f"checkpoint: {ckpt}")
     return 0
 

@@ -117,3 +117,12 @@ def build_corpus(out_dir: str | Path, sources: list[Source], val_fraction: float
 def read_texts(path: str | Path) -> list[str]:
     with open(path) as f:
         return [json.loads(line)["text"] for line in f]
+
+
+def read_records(path: str | Path) -> list[tuple[str, str]]:
+    """(text, language) per file; files of the first corpus carry no language, so it comes from their names."""
+    from .filters import language_of
+
+    with open(path) as f:
+        rows = [json.loads(line) for line in f]
+    return [(r["text"], r.get("language") or language_of(r.get("name", "")) or "other") for r in rows]

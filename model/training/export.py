@@ -8,44 +8,85 @@ from pathlib import Path
 
 from ..checkpoint import load_checkpoint, save_checkpoint
 from ..denoiser import BUILTIN_DIR
-from .train import describe
+from .train import INITIAL_CARD, describe
 
 
-def model_card(meta: dict, params: int, manifest: dict, state: dict, evaluation: str) -> str:
-    cfg = meta["config"]
+def _registry_data(manifest: dict, mix: str) -> str:
+    """Corpus v2 (`train corpus --registries`): languages, packages and licences in short; every file's licence is
+    in the corpus's files.jsonl (docs/corpus-v2/files.jsonl.gz for the shipped model)."""
+    rows = "\n".join(f"| {name} | {v['files']:,} | {v['chars']:,} | {v['tokens_estimate'] / 1e6:.1f}M |"
+                     for name, v in manifest["languages"].items())
+    packages = [p for p in manifest["packages"] if p.get("files")]
+    licences = sorted({p["license"] for p in packages})
+    return f"""| language | files | characters | tokens (estimate) |
+|---|---|---|---|
+{rows}
+
+{len(packages)} source packages from PyPI, npm and Debian (of {len(manifest['packages'])} listed); licences:
+{', '.join(licences)}. Dropped files: {', '.join(f'{k} {v:,}' for k, v in manifest.get('dropped_files', {}).items())}.
+Split by package; files sharing a 13-word run with an evaluation set are out.
+{f"Files were drawn by language weight: {mix}." if mix else ""}"""
+
+
+def _installed_data(manifest: dict) -> str:
+    """The first corpus (`train corpus`): the standard library and installed PyPI packages."""
     sources = "\n".join(f"| {s['name']} | {s['version']} | {s['license']} |" for s in manifest.get("sources", []))
     counts = manifest.get("counts", {})
+    return f"""| source | version | licence |
+|---|---|---|
+{sources}
+
+{counts.get('train', '?')} training files, {counts.get('val', '?')} validation files ({counts.get('chars', 0):,} characters);
+{counts.get('exact_duplicates', 0)} exact and {counts.get('near_duplicates', 0)} near duplicates removed; split by file.
+Test suites and the HumanEval benchmark are excluded."""
+
+
+def _initial_model_data(run_dir: Path, state: dict) -> str:
+    """The Data section of the card of the model a run started from (copied into the run when it started)."""
+    init, card = state.get("init"), run_dir / INITIAL_CARD
+    if not init or not card.is_file():
+        return ""
+    text = card.read_text()
+    start = text.find("## Data")
+    if start < 0:
+        return ""
+    end = text.find("\n## ", start + 1)
+    body = text[start + len("## Data"):end if end > 0 else len(text)].strip()
+    return f"\n\n### Data of the initial model ({init['tokens']:,} tokens, {init['from']})\n\n{body.replace('### ', '#### ')}"
+
+
+def model_card(meta: dict, params: int, manifest: dict, state: dict, evaluation: str, run_dir: Path = Path(".")) -> str:
+    cfg = meta["config"]
     hours = meta.get("train_seconds", 0) / 3600
     opts = state.get("options", {})
     first = state.get("first_phase") or (describe(opts) if opts else "?")
     events = [(0, first)] + [(r["step"], r["event"]) for r in state.get("log", []) if "event" in r]
     phases = "; ".join(f"from step {step}: {what}" for step, what in events)
+    data = _registry_data(manifest, opts.get("languages", "")) if "languages" in manifest else _installed_data(manifest)
+    init = state.get("init")
+    carried = f" (of which {init['tokens']:,} before this run, in {init['from']})" if init else ""
+    objective = (f"{opts['uniform_fraction']:.0%} of examples masked uniformly over the whole window, the rest hole-shaped "
+                 f"with `<|pad|>` targets weighted {opts.get('pad_weight', 1.0)}" if "uniform_fraction" in opts else "")
     return f"""# diffusion-lsp built-in model
 
 A bidirectional masked-diffusion transformer (pre-norm, RoPE, SwiGLU, no causal mask) trained by
 `diffusion-lsp train` on the data below, with hole-shaped masking (lines, blocks, rests of lines,
 random spans; 1-3 holes; budgets longer than the truth with `<|pad|>` surplus) plus uniform random-t
-masking, and the masked-diffusion loss (cross-entropy on masked positions weighted by 1/t).
+masking, and the masked-diffusion loss (cross-entropy on masked positions weighted by 1/t). {objective}
 
 | | |
 |---|---|
 | parameters | {params / 1e6:.2f} M ({cfg['n_layer']} layers, d_model {cfg['d_model']}, {cfg['n_head']} heads, SwiGLU {cfg['mlp_hidden']}) |
 | vocabulary | {cfg['vocab_size']} byte-level BPE tokens (`<|mask|>` {cfg['mask_id']}, `<|pad|>` {cfg['pad_id']}, `<|eos|>` {cfg['eos_id']}) |
 | window | {cfg['max_len']} tokens (trained on {opts.get('seq_len', '?')}-token windows) |
-| tokens seen | {meta.get('tokens_seen', 0):,} ({meta.get('steps', 0)} steps of {opts.get('batch_size', '?')} x {opts.get('seq_len', '?')}) |
+| tokens seen | {meta.get('tokens_seen', 0):,}{carried} ({meta.get('steps', 0)} steps of {opts.get('batch_size', '?')} x {opts.get('seq_len', '?')} in this run) |
 | training time | {hours:.2f} h on a 2-core x86-64 CPU (AMD EPYC), no GPU |
 | phases | {phases} |
 | weights | fp16 safetensors (loaded as fp32 on CPU) |
 
 ## Data
 
-| source | version | licence |
-|---|---|---|
-{sources}
-
-{counts.get('train', '?')} training files, {counts.get('val', '?')} validation files ({counts.get('chars', 0):,} characters);
-{counts.get('exact_duplicates', 0)} exact and {counts.get('near_duplicates', 0)} near duplicates removed; split by file.
-Test suites and the HumanEval benchmark are excluded.
+{data}{_initial_model_data(run_dir, state)}
 
 ## Evaluation
 
@@ -68,5 +109,5 @@ def export_builtin(run_dir: str | Path, corpus_dir: str | Path, evaluation: str 
     save_checkpoint(dest, model, tok, extra={k: v for k, v in meta.items() if k != "config"}, half=True)
     if (run_dir / "loss.png").is_file():
         shutil.copy(run_dir / "loss.png", dest / "loss.png")
-    (dest / "MODEL_CARD.md").write_text(model_card(meta, model.num_params(), manifest, state, evaluation))
+    (dest / "MODEL_CARD.md").write_text(model_card(meta, model.num_params(), manifest, state, evaluation, run_dir))
     return dest

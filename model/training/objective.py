@@ -94,13 +94,15 @@ def uniform_example(text: str, tok, seq_len: int) -> Example:
     return Example(ids, [True] * len(ids))
 
 
-def make_batch(texts: list[str], tok, seq_len: int, batch_size: int, rng: random.Random,
+def make_batch(texts, tok, seq_len: int, batch_size: int, rng: random.Random,
                uniform_fraction: float = 0.3) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-    """(ids, masked, weights, candidates): clean ids, which positions are masked, 1/t per row."""
+    """(ids, masked, weights, candidates): clean ids, which positions are masked, 1/t per row. `texts` is a list
+    (files drawn uniformly) or anything with `choice(rng)` (a LanguageMixture)."""
     chars = seq_len * 4
     rows, cand_rows = [], []
+    pick = texts.choice if hasattr(texts, "choice") else (lambda r: r.choice(texts))
     while len(rows) < batch_size:
-        text = rng.choice(texts)
+        text = pick(rng)
         starts = _line_starts(text)
         begin = rng.choice(starts[: max(1, len(starts) - 5)])
         window = text[begin: begin + chars]

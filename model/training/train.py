@@ -19,10 +19,12 @@ from ..config import ModelConfig
 from ..denoiser import BuiltinDenoiser
 from ..tokenizer import CodeTokenizer, train_tokenizer
 from ..transformer import DiffusionTransformer
-from .corpus import read_texts
+from .corpus import read_records
+from .mixture import LanguageMixture, parse_weights
 from .objective import diffusion_loss, make_batch, masked_token_loss
 from .validation import code_windows, score_windows
 
+INITIAL_CARD = "initial_MODEL_CARD.md"  # the card of the model a run started from
 SIZES = {  # name -> (n_layer, n_head, d_model, mlp_hidden)
     "tiny": (2, 2, 64, 192),
     "small": (6, 4, 256, 704),
@@ -52,12 +54,15 @@ class TrainOptions:
     uniform_fraction: float = 0.3  # share of examples masked uniformly over the whole window (no pads)
     pad_weight: float = 1.0        # loss weight of <|pad|> targets (the surplus of span holes); code tokens weigh 1
     code_val_windows: int = 32     # validation windows for CE/top-1 on code tokens only (0: skip)
+    languages: str = ""            # "python=6,c=1,...": files drawn by language weight (empty: every file alike)
+    init_from: str = ""            # a checkpoint whose weights and tokenizer a new run starts from
 
 
 def describe(options: dict) -> str:
     """How a phase of a run was trained: data, hardware and precision."""
     where = f"{options.get('threads') or 'all'} CPU threads" if options.get("device", "cpu") == "cpu" else options["device"]
-    return f"{Path(options['corpus']).name}, {where}, {options.get('precision', 'fp32')}"
+    mix = f" ({options['languages']})" if options.get("languages") else ""
+    return f"{Path(options['corpus']).name}{mix}, {where}, {options.get('precision', 'fp32')}"
 
 
 def autocast(opts: TrainOptions):
@@ -112,15 +117,23 @@ def plot_curve(log: list[dict], path: Path) -> None:
     plt.close(fig)
 
 
-def train(opts: TrainOptions) -> Path:
-    """Run (or resume) training; the newest checkpoint is always in OUT/checkpoint."""
-    out = Path(opts.out)
-    if opts.threads:
-        torch.set_num_threads(opts.threads)
-    torch.manual_seed(opts.seed)
-    train_texts = read_texts(Path(opts.corpus) / "train.jsonl")
-    val_texts = read_texts(Path(opts.corpus) / "val.jsonl")
-    tok = _load_or_train_tokenizer(out, train_texts, opts.vocab_size)
+def _corpus(opts: TrainOptions):
+    """(train files, validation files): plain lists, or LanguageMixtures when the run weighs languages."""
+    weights = parse_weights(opts.languages)  # a bad mix fails before the corpus is read
+    train_records = read_records(Path(opts.corpus) / "train.jsonl")
+    val_records = read_records(Path(opts.corpus) / "val.jsonl")
+    if not weights:
+        return [t for t, _ in train_records], [t for t, _ in val_records]
+    return LanguageMixture(train_records, weights), LanguageMixture(val_records, weights)
+
+
+def _initial_state(opts: TrainOptions, tokens: int = 0, seconds: float = 0.0, first: str = "") -> dict:
+    return {"step": 0, "tokens": tokens, "seconds": seconds, "log": [], "options": asdict(opts),
+            "first_phase": first + describe(asdict(opts))}
+
+
+def _start(opts: TrainOptions, out: Path, train_texts) -> tuple[DiffusionTransformer, CodeTokenizer, dict]:
+    """(model, tokenizer, state): resumed from OUT, started from another checkpoint's weights, or new."""
     ckpt_dir, state_path = out / "checkpoint", out / "state.json"
     if (ckpt_dir / "model.safetensors").is_file():
         model, tok, _ = load_checkpoint(ckpt_dir, opts.device)
@@ -128,12 +141,34 @@ def train(opts: TrainOptions) -> Path:
         if describe(state["options"]) != describe(asdict(opts)):  # the curve and the model card show each phase
             state["log"].append({"step": state["step"], "tokens": state["tokens"], "event": describe(asdict(opts))})
         state["options"] = asdict(opts)
-    else:
-        n_layer, n_head, d_model, mlp_hidden = SIZES[opts.size]
-        cfg = ModelConfig(vocab_size=tok.vocab_size, max_len=opts.max_len, n_layer=n_layer, n_head=n_head,
-                          d_model=d_model, mlp_hidden=mlp_hidden, mask_id=tok.mask_id, pad_id=tok.pad_id, eos_id=tok.eos_id)
-        model = DiffusionTransformer(cfg).to(opts.device)
-        state = {"step": 0, "tokens": 0, "seconds": 0.0, "log": [], "options": asdict(opts), "first_phase": describe(asdict(opts))}
+        return model, tok, state
+    if opts.init_from:  # weights, tokenizer and the count of tokens seen carry over; the schedule restarts
+        model, tok, meta = load_checkpoint(opts.init_from, opts.device)
+        out.mkdir(parents=True, exist_ok=True)
+        tok.save(out / "tokenizer.json")
+        if (Path(opts.init_from) / "MODEL_CARD.md").is_file():  # its data section goes into the new model's card
+            shutil.copy(Path(opts.init_from) / "MODEL_CARD.md", out / INITIAL_CARD)
+        tokens, seconds = meta.get("tokens_seen", 0), meta.get("train_seconds", 0.0)
+        state = _initial_state(opts, tokens, seconds, f"the weights of {opts.init_from} ({tokens:,} tokens seen), then ")
+        state["init"] = {"from": opts.init_from, "tokens": tokens, "seconds": seconds}
+        return model, tok, state
+    sample = train_texts.sample(20000, opts.seed) if hasattr(train_texts, "sample") else train_texts
+    tok = _load_or_train_tokenizer(out, sample, opts.vocab_size)
+    n_layer, n_head, d_model, mlp_hidden = SIZES[opts.size]
+    cfg = ModelConfig(vocab_size=tok.vocab_size, max_len=opts.max_len, n_layer=n_layer, n_head=n_head,
+                      d_model=d_model, mlp_hidden=mlp_hidden, mask_id=tok.mask_id, pad_id=tok.pad_id, eos_id=tok.eos_id)
+    return DiffusionTransformer(cfg).to(opts.device), tok, _initial_state(opts)
+
+
+def train(opts: TrainOptions) -> Path:
+    """Run (or resume) training; the newest checkpoint is always in OUT/checkpoint."""
+    out = Path(opts.out)
+    if opts.threads:
+        torch.set_num_threads(opts.threads)
+    torch.manual_seed(opts.seed)
+    train_texts, val_texts = _corpus(opts)
+    ckpt_dir, state_path = out / "checkpoint", out / "state.json"
+    model, tok, state = _start(opts, out, train_texts)
     model.train()
     optim = torch.optim.AdamW(model.parameters(), lr=opts.lr, betas=(0.9, 0.95), weight_decay=0.1)
     optim_path = out / "optimizer.pt"
@@ -142,7 +177,8 @@ def train(opts: TrainOptions) -> Path:
     val_rng = random.Random(opts.seed + 10**6)  # the same validation batches every time
     val_batches = [make_batch(val_texts, tok, opts.seq_len, opts.batch_size, val_rng) for _ in range(4)]
     # Cut once: tokenizing a large validation split at every evaluation would cost more than the evaluation.
-    code_val = code_windows(val_texts, tok, opts.seq_len, opts.code_val_windows) if opts.code_val_windows else None
+    val_pool = val_texts.sample(8 * opts.code_val_windows, opts.seed) if hasattr(val_texts, "sample") else val_texts
+    code_val = code_windows(val_pool, tok, opts.seq_len, opts.code_val_windows) if opts.code_val_windows else None
     bar = tqdm(total=opts.steps, initial=state["step"], unit="step", desc=f"train {opts.size}")
     while state["step"] < opts.steps:
         step_start = time.perf_counter()

@@ -43,3 +43,50 @@ def test_export_ships_fp16_weights_and_a_card(tmp_path, tiny_checkpoint):
     import torch
     ids = torch.randint(3, original.vocab_size, (1, 12))
     assert torch.allclose(shipped.logits(ids), original.logits(ids), atol=1e-2)
+
+
+def test_a_run_starts_from_another_checkpoint_with_a_language_mix(tmp_path, tiny_checkpoint):
+    import shutil
+
+    from model.checkpoint import load_checkpoint
+    from model.training.export import export_builtin
+
+    corpus = tmp_path / "corpus"  # shaped like corpus v2: every file names its language
+    corpus.mkdir()
+    rows = [{"name": p.name, "text": p.read_text(), "language": {".py": "python", ".go": "go"}.get(p.suffix, "other")}
+            for p in sorted(EXAMPLES.iterdir())]
+    for split in ("train", "val"):
+        (corpus / f"{split}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    (corpus / "manifest.json").write_text(json.dumps({"packages": [{"package": "pypi:examples", "license": "MIT",
+                                                                  "files": {"python": 2, "go": 1}}],
+                                                    "languages": {"python": {"files": 2, "chars": 10, "tokens_estimate": 4}},
+                                                    "dropped_files": {}}))
+    initial = tmp_path / "initial"
+    shutil.copytree(tiny_checkpoint, initial)
+    (initial / "MODEL_CARD.md").write_text("# old\n\n## Data\n\n| stdlib | 3.11 | PSF-2.0 |\n\n## Evaluation\n\nnone\n")
+    before, tok_before, meta = load_checkpoint(initial)
+    run = tmp_path / "run"
+    opts = TrainOptions(corpus=str(corpus), out=str(run), seq_len=64, batch_size=4, steps=3, warmup=1, eval_every=3,
+                        save_every=3, threads=1, snapshot_every=3, code_val_windows=2, languages="python=3,go=1",
+                        init_from=str(initial), uniform_fraction=0.8, pad_weight=0.1)
+    train(opts)
+    after, tok_after, _ = load_checkpoint(run / "checkpoint")
+    assert after.cfg == before.cfg and tok_after.vocab_size == tok_before.vocab_size
+    state = json.loads((run / "state.json").read_text())
+    assert state["tokens"] == meta.get("tokens_seen", 0) + 3 * 4 * 64, "tokens seen carry over from the initial model"
+    assert state["first_phase"].startswith(f"the weights of {initial}")
+    card = (export_builtin(run, corpus, dest=tmp_path / "weights") / "MODEL_CARD.md").read_text()
+    assert "(python=3,go=1)" in card and "| stdlib | 3.11 | PSF-2.0 |" in card, "the initial model's data is listed"
+    assert "80% of examples masked uniformly" in card
+
+
+def test_a_bad_language_mix_is_one_line(tmp_path, capsys):
+    from lsp_server.cli import main
+
+    corpus = tmp_path / "corpus"
+    build_corpus(corpus, [Source("examples", "0", "MIT", str(EXAMPLES))], val_fraction=0.0)
+    capsys.readouterr()
+    assert main(["train", "run", "--corpus", str(corpus), "--out", str(tmp_path / "run"), "--languages", "cobol=1"]) == 2
+    assert capsys.readouterr().err == "diffusion-lsp: error: no files of cobol in the corpus (it has python)\n"
+    assert main(["train", "run", "--corpus", str(corpus), "--languages", "python"]) == 2
+    assert capsys.readouterr().err.startswith("diffusion-lsp: error: language weight 'python' is not NAME=WEIGHT")
