@@ -158,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     r = tsub.add_parser("run", help="train (or resume) a model on a corpus")
     r.add_argument("--corpus", default="runs/corpus")
     r.add_argument("--out", default="runs/train")
-    r.add_argument("--size", default="small", choices=["tiny", "small", "base"])
+    r.add_argument("--size", default="small", choices=["tiny", "small", "medium", "base"])
     r.add_argument("--steps", type=int, default=1800)
     r.add_argument("--batch-size", type=int, default=16)
     r.add_argument("--seq-len", type=int, default=256)

@@ -1,10 +1,13 @@
-"""The GPU recipe: train a larger built-in model from a packed corpus for a fixed wall-clock budget, then write
-fp16 weight shards small enough to come back from a device machine (<= 16 MiB a file, 8 files).
+"""The GPU recipe: train a larger built-in model from a packed corpus in wall-clock chunks, each ending in fp16
+weight shards small enough to come back from a device machine (<= 15 MiB a file, 8 files).
 
-On the device machine (one call, under its 10-minute limit):
-    python -m model.training.gpu_recipe --pack runs/pack --out "$OUT" --size base --seconds 480 --device cuda
+On the device machine (each call under its 10-minute limit; the cosine schedule spans --total-seconds):
+    python -m model.training.gpu_recipe --pack runs/pack --out "$OUT" --seconds 480 --total-seconds 1440 --device cuda
+    python -m model.training.gpu_recipe --pack runs/pack --resume runs/gpu-chunk --out "$OUT" ...   # the next chunk
 Here: `diffusion-lsp train import-shards --shards DIR --out runs/gpu`, then evaluate and `train export`.
-Examples are the product's: line-aligned token spans with a <|pad|> surplus, or uniform masking over the window.
+Examples are the product's: mostly uniform masking over the window (code tokens are what the model must learn),
+the rest line-aligned holes with a <|pad|> surplus whose pads weigh little. A resumed chunk starts Adam afresh
+(its states would not fit the way back) with a short warm-up.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ SHARD_BYTES = 15 * 2**20
 
 
 def token_batch(data: np.ndarray, newline: np.ndarray, batch: int, seq_len: int, pad_id: int, rng: np.random.Generator,
-                uniform_fraction: float = 0.3) -> tuple[torch.Tensor, torch.Tensor]:
+                uniform_fraction: float = 0.8) -> tuple[torch.Tensor, torch.Tensor]:
     """(ids, candidates) (B, L): windows of the packed corpus; most get one line-aligned hole followed by a <|pad|>
     surplus (what the engine's budgets leave), the rest are candidates everywhere (plain uniform masking)."""
     rows, cands = [], []
@@ -62,42 +65,58 @@ def mask_batch(candidates: torch.Tensor, generator: torch.Generator) -> tuple[to
     return masked, 1.0 / t
 
 
+def _new_model(size: str, tok: CodeTokenizer) -> DiffusionTransformer:
+    n_layer, n_head, d_model, mlp_hidden = SIZES[size]
+    return DiffusionTransformer(ModelConfig(vocab_size=tok.vocab_size, max_len=1024, n_layer=n_layer, n_head=n_head,
+                                            d_model=d_model, mlp_hidden=mlp_hidden, mask_id=tok.mask_id,
+                                            pad_id=tok.pad_id, eos_id=tok.eos_id))
+
+
 def train_packed(pack: Path, out: Path, size: str, seconds: float, device: str, batch_size: int = 64,
-                 seq_len: int = 512, lr: float = 1e-3, seed: int = 0) -> dict:
-    """Train from scratch until `seconds` have passed; write weight shards, tokenizer and a log to `out`."""
+                 seq_len: int = 512, lr: float = 1e-3, seed: int = 0, resume: Path | None = None,
+                 total_seconds: float | None = None, uniform_fraction: float = 0.8, pad_weight: float = 0.1) -> dict:
+    """Train one chunk of at most `seconds` (from scratch, or from the shards of the chunk before); write weight
+    shards, tokenizer and the whole run's log to `out`."""
     started = time.perf_counter()
     tok = CodeTokenizer.from_file(pack / "tokenizer.json")
     data, val = load_pack(pack, "train"), load_pack(pack, "val")
     newline = np.zeros(tok.vocab_size, dtype=bool)
     newline[[i for i in range(tok.vocab_size) if "\n" in tok.decode([i])]] = True
-    n_layer, n_head, d_model, mlp_hidden = SIZES[size]
-    cfg = ModelConfig(vocab_size=tok.vocab_size, max_len=1024, n_layer=n_layer, n_head=n_head, d_model=d_model,
-                      mlp_hidden=mlp_hidden, mask_id=tok.mask_id, pad_id=tok.pad_id, eos_id=tok.eos_id)
     torch.manual_seed(seed)
-    model = DiffusionTransformer(cfg).to(device)
+    if resume:
+        model, before = read_shards(resume)
+        log = json.loads((resume / "log.json").read_text())["log"] if (resume / "log.json").is_file() else []
+    else:
+        model, before, log = _new_model(size, tok), {}, []
+    model.to(device).train()
+    step, tokens, done = before.get("steps", 0), before.get("tokens_seen", 0), before.get("train_seconds", 0.0)
+    total = total_seconds or done + seconds
+    chunks, first_step = before.get("chunks", 0) + 1, step
     optim = torch.optim.AdamW(model.parameters(), lr=lr, betas=(0.9, 0.95), weight_decay=0.1)
-    rng, generator = np.random.default_rng(seed), torch.Generator().manual_seed(seed)
+    rng, generator = np.random.default_rng(seed + chunks), torch.Generator().manual_seed(seed + chunks)
     autocast = torch.autocast(torch.device(device).type, dtype=torch.bfloat16)
-    log, step, tokens, budget = [], 0, 0, seconds
-    while time.perf_counter() - started < budget:
-        ids, candidates = token_batch(data, newline, batch_size, seq_len, tok.pad_id, rng)
+    warmup = 100 if first_step == 0 else 20  # a resumed chunk's Adam starts without moment estimates
+    while time.perf_counter() - started < seconds and done + time.perf_counter() - started < total:
+        ids, candidates = token_batch(data, newline, batch_size, seq_len, tok.pad_id, rng, uniform_fraction)
         masked, weights = mask_batch(candidates, generator)
         ids, masked, weights, candidates = (x.to(device) for x in (ids, masked, weights, candidates))
-        elapsed = (time.perf_counter() - started) / budget
-        for group in optim.param_groups:  # warm-up then cosine over the wall-clock budget
-            group["lr"] = lr * min(1.0, (step + 1) / 100) * 0.5 * (1 + math.cos(math.pi * min(1.0, elapsed)))
+        progress = (done + time.perf_counter() - started) / total
+        for group in optim.param_groups:  # warm-up then cosine over the whole run's wall-clock budget
+            group["lr"] = lr * min(1.0, (step - first_step + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
         with autocast:
-            loss = diffusion_loss(model, ids, masked, weights, candidates, tok.mask_id)
+            loss = diffusion_loss(model, ids, masked, weights, candidates, tok.mask_id, tok.pad_id, pad_weight)
         optim.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optim.step()
         step, tokens = step + 1, tokens + ids.numel()
         if step % 50 == 0:
-            log.append({"step": step, "tokens": tokens, "train_loss": float(loss), "seconds": round(time.perf_counter() - started, 1)})
+            log.append({"step": step, "tokens": tokens, "train_loss": loss.item(),
+                        "seconds": round(done + time.perf_counter() - started, 1)})
     model.eval()
-    info = {"steps": step, "tokens_seen": tokens, "train_seconds": round(time.perf_counter() - started, 1), "size": size,
-            "device": device, "val_tokens": int(val.size)}
+    info = {"steps": step, "tokens_seen": tokens, "train_seconds": round(done + time.perf_counter() - started, 1),
+            "size": size if not resume else before.get("size", size), "device": device, "val_tokens": int(val.size),
+            "chunks": chunks, "total_seconds": total, "uniform_fraction": uniform_fraction, "pad_weight": pad_weight}
     write_shards(model, out, info)
     tok.save(out / "tokenizer.json")
     (out / "log.json").write_text(json.dumps({"info": info, "log": log}))
@@ -125,22 +144,27 @@ def write_shards(model: DiffusionTransformer, out: Path, info: dict) -> list[Pat
     return paths
 
 
-def import_shards(shards: Path, out: Path) -> Path:
-    """A normal checkpoint (fp32) from shards written by `write_shards`, plus their log."""
+def read_shards(shards: Path) -> tuple[DiffusionTransformer, dict]:
+    """(fp32 model, its info) from shards written by `write_shards`."""
     from safetensors import safe_open
     files = sorted(shards.glob("shard-*.safetensors"))
     if not files:
         raise FileNotFoundError(f"no shard-*.safetensors in {shards}")
     with safe_open(str(files[0]), framework="pt") as f:
         metadata = f.metadata()
-    cfg = ModelConfig(**json.loads(metadata["config"]))
-    model = DiffusionTransformer(cfg)
+    model = DiffusionTransformer(ModelConfig(**json.loads(metadata["config"])))
     state = {}
     for path in files:
         state.update(load_file(str(path)))
     state["head.weight"] = state["embed.weight"]
     model.load_state_dict({k: v.float() for k, v in state.items()})
-    save_checkpoint(out / "checkpoint", model, CodeTokenizer.from_file(shards / "tokenizer.json"), json.loads(metadata["info"]))
+    return model, json.loads(metadata["info"])
+
+
+def import_shards(shards: Path, out: Path) -> Path:
+    """A normal checkpoint (fp32) from shards written by `write_shards`, plus their log."""
+    model, info = read_shards(shards)
+    save_checkpoint(out / "checkpoint", model, CodeTokenizer.from_file(shards / "tokenizer.json"), info)
     if (shards / "log.json").is_file():
         (out / "gpu-log.json").write_text((shards / "log.json").read_text())
     return out / "checkpoint"
@@ -150,15 +174,22 @@ def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--pack", required=True)
     p.add_argument("--out", required=True)
-    p.add_argument("--size", default="base", choices=sorted(SIZES))
-    p.add_argument("--seconds", type=float, default=480)
+    p.add_argument("--size", default="medium", choices=sorted(SIZES),
+                   help="medium: 17M parameters, 35 MB in fp16 (the built-in model's limit is 40 MB)")
+    p.add_argument("--seconds", type=float, default=480, help="this chunk's wall-clock budget")
+    p.add_argument("--total-seconds", type=float, default=None, help="the whole run's budget (default: this chunk)")
+    p.add_argument("--resume", default=None, help="the folder a previous chunk wrote (shards, tokenizer, log.json)")
+    p.add_argument("--uniform-fraction", type=float, default=0.8)
+    p.add_argument("--pad-weight", type=float, default=0.1)
     p.add_argument("--device", default="cuda")
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--seq-len", type=int, default=512)
     p.add_argument("--lr", type=float, default=1e-3)
     args = p.parse_args(argv)
     print(json.dumps(train_packed(Path(args.pack), Path(args.out), args.size, args.seconds, args.device, args.batch_size,
-                                  args.seq_len, args.lr)))
+                                  args.seq_len, args.lr, resume=Path(args.resume) if args.resume else None,
+                                  total_seconds=args.total_seconds, uniform_fraction=args.uniform_fraction,
+                                  pad_weight=args.pad_weight)))
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ INITIAL_CARD = "initial_MODEL_CARD.md"  # the card of the model a run started fr
 SIZES = {  # name -> (n_layer, n_head, d_model, mlp_hidden)
     "tiny": (2, 2, 64, 192),
     "small": (6, 4, 256, 704),
+    "medium": (8, 6, 384, 1024),  # 17M parameters: the largest shape under the built-in model's 40 MB in fp16
     "base": (8, 8, 512, 1408),
 }
 

@@ -48,3 +48,35 @@ def test_shards_split_big_models_and_import_restores_every_weight(tmp_path, tiny
     restored, _, _ = load_checkpoint(import_shards(tmp_path / "OUT", tmp_path / "gpu"))
     for name, tensor in original.state_dict().items():
         assert torch.equal(restored.state_dict()[name], tensor.half().float()), name
+
+
+def test_a_run_resumes_in_chunks_under_one_schedule(tmp_path, tiny_checkpoint):
+    """Chunk 2 starts from chunk 1's shards (weights only: Adam's states would not fit the way back) and carries
+    on its steps, tokens, seconds and log; the cosine spans the whole run."""
+    from model.training.gpu_recipe import read_shards, train_packed
+
+    corpus = tmp_path / "corpus"
+    build_corpus(corpus, [Source("examples", "0", "MIT", str(EXAMPLES.parent / "infill"))], val_fraction=0.0)
+    (corpus / "val.jsonl").write_text((corpus / "train.jsonl").read_text())
+    pack_corpus(corpus, tiny_checkpoint / "tokenizer.json", tmp_path / "pack", max_mib=0.05)
+    common = dict(size="tiny", device="cpu", batch_size=4, seq_len=64, total_seconds=4.0)
+    first = train_packed(tmp_path / "pack", tmp_path / "chunk1", seconds=2.0, **common)
+    second = train_packed(tmp_path / "pack", tmp_path / "chunk2", seconds=10.0, resume=tmp_path / "chunk1", **common)
+    assert first["chunks"] == 1 and second["chunks"] == 2
+    assert second["steps"] > first["steps"] and second["tokens_seen"] > first["tokens_seen"]
+    assert second["train_seconds"] < 4.0 + 2.0, "the run stops at its total budget, not the chunk's"
+    log = json.loads((tmp_path / "chunk2" / "log.json").read_text())["log"]
+    assert [r["step"] for r in log] == sorted(r["step"] for r in log) and log[0]["step"] == 50
+    model, info = read_shards(tmp_path / "chunk2")
+    assert info == second and model.cfg.n_layer == 2
+
+
+def test_the_default_gpu_shape_fits_the_shipped_size_limit():
+    from model.config import ModelConfig
+    from model.training.train import SIZES
+    from model.transformer import DiffusionTransformer
+
+    n_layer, n_head, d_model, mlp_hidden = SIZES["medium"]
+    model = DiffusionTransformer(ModelConfig(vocab_size=8192, max_len=1024, n_layer=n_layer, n_head=n_head,
+                                             d_model=d_model, mlp_hidden=mlp_hidden, mask_id=0, pad_id=1, eos_id=2))
+    assert model.num_params() * 2 <= 40e6  # fp16 bytes
