@@ -158,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     r = tsub.add_parser("run", help="train (or resume) a model on a corpus")
     r.add_argument("--corpus", default="runs/corpus")
     r.add_argument("--out", default="runs/train")
-    r.add_argument("--size", default="small", choices=["tiny", "small", "medium", "base"])
+    r.add_argument("--size", default="small", choices=["tiny", "small", "medium", "base", "small-wide", "small-deep"])
     r.add_argument("--steps", type=int, default=1800)
     r.add_argument("--batch-size", type=int, default=16)
     r.add_argument("--seq-len", type=int, default=256)
@@ -173,6 +173,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--snapshot-every", type=int, default=1000, help="keep a copy of the checkpoint every N steps")
     r.add_argument("--languages", default="", help="draw files by language weight, e.g. python=6,c=1,cpp=1 "
                                                   "(languages not named are left out; default: every file alike)")
+    r.add_argument("--vocab-size", type=int, default=8192, help="a new run's BPE vocabulary")
+    r.add_argument("--weight-decay", type=float, default=0.1)
+    r.add_argument("--decay", default="all", choices=["all", "matrices"],
+                   help="weight decay on all parameters, or only on matrices (not norms and embeddings)")
     r.add_argument("--init-from", default="", help="start a new run from this checkpoint's weights and tokenizer "
                                                   "(e.g. model/weights, the built-in model)")
     k = tsub.add_parser("pack", help="tokenize a corpus into uint16 arrays small enough to travel to a GPU machine")

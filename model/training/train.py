@@ -29,6 +29,8 @@ SIZES = {  # name -> (n_layer, n_head, d_model, mlp_hidden)
     "tiny": (2, 2, 64, 192),
     "small": (6, 4, 256, 704),
     "medium": (8, 6, 384, 1024),  # 17M parameters: the largest shape under the built-in model's 40 MB in fp16
+    "small-wide": (3, 6, 384, 1024),  # width/depth ablation shapes at about small's parameters and FLOPs
+    "small-deep": (12, 4, 192, 512),
     "base": (8, 8, 512, 1408),
 }
 
@@ -57,6 +59,8 @@ class TrainOptions:
     code_val_windows: int = 32     # validation windows for CE/top-1 on code tokens only (0: skip)
     languages: str = ""            # "python=6,c=1,...": files drawn by language weight (empty: every file alike)
     init_from: str = ""            # a checkpoint whose weights and tokenizer a new run starts from
+    weight_decay: float = 0.1
+    decay: str = "all"             # "all" parameters, or only "matrices" (no decay on norms and embeddings)
 
 
 def describe(options: dict) -> str:
@@ -128,6 +132,18 @@ def _corpus(opts: TrainOptions):
     return LanguageMixture(train_records, weights), LanguageMixture(val_records, weights)
 
 
+def param_groups(model: DiffusionTransformer, opts: TrainOptions) -> list[dict]:
+    """AdamW groups: weight decay on every parameter, or only on the matrices of attention and MLPs."""
+    if opts.decay == "all":
+        return [{"params": list(model.parameters()), "weight_decay": opts.weight_decay}]
+    if opts.decay == "matrices":
+        embedding = model.embed.weight  # tied to the head
+        decayed = [p for p in model.parameters() if p.ndim == 2 and p is not embedding]
+        rest = [p for p in model.parameters() if not (p.ndim == 2 and p is not embedding)]
+        return [{"params": decayed, "weight_decay": opts.weight_decay}, {"params": rest, "weight_decay": 0.0}]
+    raise ValueError(opts.decay)
+
+
 def _initial_state(opts: TrainOptions, tokens: int = 0, seconds: float = 0.0, first: str = "") -> dict:
     return {"step": 0, "tokens": tokens, "seconds": seconds, "log": [], "options": asdict(opts),
             "first_phase": first + describe(asdict(opts))}
@@ -171,7 +187,7 @@ def train(opts: TrainOptions) -> Path:
     ckpt_dir, state_path = out / "checkpoint", out / "state.json"
     model, tok, state = _start(opts, out, train_texts)
     model.train()
-    optim = torch.optim.AdamW(model.parameters(), lr=opts.lr, betas=(0.9, 0.95), weight_decay=0.1)
+    optim = torch.optim.AdamW(param_groups(model, opts), lr=opts.lr, betas=(0.9, 0.95))
     optim_path = out / "optimizer.pt"
     if state["step"] and optim_path.is_file():
         optim.load_state_dict(torch.load(optim_path, weights_only=True))

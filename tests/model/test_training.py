@@ -90,3 +90,20 @@ def test_a_bad_language_mix_is_one_line(tmp_path, capsys):
     assert capsys.readouterr().err == "diffusion-lsp: error: no files of cobol in the corpus (it has python)\n"
     assert main(["train", "run", "--corpus", str(corpus), "--languages", "python"]) == 2
     assert capsys.readouterr().err.startswith("diffusion-lsp: error: language weight 'python' is not NAME=WEIGHT")
+
+
+def test_weight_decay_can_spare_norms_and_embeddings(tiny_checkpoint):
+    import pytest
+
+    from model.checkpoint import load_checkpoint
+    from model.training.train import param_groups
+
+    model, _, _ = load_checkpoint(tiny_checkpoint)
+    opts = TrainOptions(corpus="-", out="-", decay="matrices")
+    decayed, spared = param_groups(model, opts)
+    assert decayed["weight_decay"] == 0.1 and spared["weight_decay"] == 0.0
+    assert any(p is model.embed.weight for p in spared["params"]) and all(p.ndim == 2 for p in decayed["params"])
+    assert len(decayed["params"]) + len(spared["params"]) == len(list(model.parameters()))
+    assert len(param_groups(model, TrainOptions(corpus="-", out="-"))) == 1
+    with pytest.raises(ValueError, match="sometimes"):
+        param_groups(model, TrainOptions(corpus="-", out="-", decay="sometimes"))
