@@ -66,7 +66,7 @@ def model_card(meta: dict, params: int, manifest: dict, state: dict, evaluation:
     init = state.get("init")
     carried = f" (of which {init['tokens']:,} before this run, in {init['from']})" if init else ""
     objective = (f"{opts['uniform_fraction']:.0%} of examples masked uniformly over the whole window, the rest hole-shaped "
-                 f"with `<|pad|>` targets weighted {opts.get('pad_weight', 1.0)}" if "uniform_fraction" in opts else "")
+                 f"with `<|pad|>` targets weighted {opts.get('pad_weight', 1.0)}." if "uniform_fraction" in opts else "")
     return f"""# diffusion-lsp built-in model
 
 A bidirectional masked-diffusion transformer (pre-norm, RoPE, SwiGLU, no causal mask) trained by
