@@ -28,7 +28,7 @@ from ..tokenizer import CodeTokenizer
 from ..transformer import DiffusionTransformer
 from .objective import MIN_T, diffusion_loss
 from .pack import load_pack
-from .train import SIZES
+from .train import SIZES, new_model
 
 SHARD_BYTES = 15 * 2**20
 
@@ -65,16 +65,10 @@ def mask_batch(candidates: torch.Tensor, generator: torch.Generator) -> tuple[to
     return masked, 1.0 / t
 
 
-def _new_model(size: str, tok: CodeTokenizer) -> DiffusionTransformer:
-    n_layer, n_head, d_model, mlp_hidden = SIZES[size]
-    return DiffusionTransformer(ModelConfig(vocab_size=tok.vocab_size, max_len=1024, n_layer=n_layer, n_head=n_head,
-                                            d_model=d_model, mlp_hidden=mlp_hidden, mask_id=tok.mask_id,
-                                            pad_id=tok.pad_id, eos_id=tok.eos_id))
-
-
 def train_packed(pack: Path, out: Path, size: str, seconds: float, device: str, batch_size: int = 64,
                  seq_len: int = 512, lr: float = 1e-3, seed: int = 0, resume: Path | None = None,
-                 total_seconds: float | None = None, uniform_fraction: float = 0.8, pad_weight: float = 0.1) -> dict:
+                 total_seconds: float | None = None, uniform_fraction: float = 0.8, pad_weight: float = 0.1,
+                 log_every: int = 50) -> dict:
     """Train one chunk of at most `seconds` (from scratch, or from the shards of the chunk before); write weight
     shards, tokenizer and the whole run's log to `out`."""
     started = time.perf_counter()
@@ -87,7 +81,7 @@ def train_packed(pack: Path, out: Path, size: str, seconds: float, device: str, 
         model, before = read_shards(resume)
         log = json.loads((resume / "log.json").read_text())["log"] if (resume / "log.json").is_file() else []
     else:
-        model, before, log = _new_model(size, tok), {}, []
+        model, before, log = new_model(size, tok), {}, []
     model.to(device).train()
     step, tokens, done = before.get("steps", 0), before.get("tokens_seen", 0), before.get("train_seconds", 0.0)
     total = total_seconds or done + seconds
@@ -110,7 +104,7 @@ def train_packed(pack: Path, out: Path, size: str, seconds: float, device: str, 
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optim.step()
         step, tokens = step + 1, tokens + ids.numel()
-        if step % 50 == 0:
+        if step % log_every == 0:
             log.append({"step": step, "tokens": tokens, "train_loss": loss.item(),
                         "seconds": round(done + time.perf_counter() - started, 1)})
     model.eval()

@@ -132,6 +132,14 @@ def _corpus(opts: TrainOptions):
     return LanguageMixture(train_records, weights), LanguageMixture(val_records, weights)
 
 
+def new_model(size: str, tok: CodeTokenizer, max_len: int = 1024) -> DiffusionTransformer:
+    """A freshly initialised model of a named shape for this tokenizer."""
+    n_layer, n_head, d_model, mlp_hidden = SIZES[size]
+    return DiffusionTransformer(ModelConfig(vocab_size=tok.vocab_size, max_len=max_len, n_layer=n_layer, n_head=n_head,
+                                            d_model=d_model, mlp_hidden=mlp_hidden, mask_id=tok.mask_id,
+                                            pad_id=tok.pad_id, eos_id=tok.eos_id))
+
+
 def param_groups(model: DiffusionTransformer, opts: TrainOptions) -> list[dict]:
     """AdamW groups: weight decay on every parameter, or only on the matrices of attention and MLPs."""
     if opts.decay == "all":
@@ -171,10 +179,7 @@ def _start(opts: TrainOptions, out: Path, train_texts) -> tuple[DiffusionTransfo
         return model, tok, state
     sample = train_texts.sample(20000, opts.seed) if hasattr(train_texts, "sample") else train_texts
     tok = _load_or_train_tokenizer(out, sample, opts.vocab_size)
-    n_layer, n_head, d_model, mlp_hidden = SIZES[opts.size]
-    cfg = ModelConfig(vocab_size=tok.vocab_size, max_len=opts.max_len, n_layer=n_layer, n_head=n_head,
-                      d_model=d_model, mlp_hidden=mlp_hidden, mask_id=tok.mask_id, pad_id=tok.pad_id, eos_id=tok.eos_id)
-    return DiffusionTransformer(cfg).to(opts.device), tok, _initial_state(opts)
+    return new_model(opts.size, tok, opts.max_len).to(opts.device), tok, _initial_state(opts)
 
 
 def train(opts: TrainOptions) -> Path:
