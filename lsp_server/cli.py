@@ -192,6 +192,11 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--run", default="runs/train")
     e.add_argument("--corpus", default="runs/corpus")
     e.add_argument("--evaluation", help="a Markdown file with the evaluation table for the model card")
+    e.add_argument("--ablations", help="a Markdown file with the ablation table (`train ablations --out`) for the card")
+    a = tsub.add_parser("ablations", help="the ablation table of equal-step runs, best held-out bits per byte first")
+    a.add_argument("evals", nargs="+", help="RUN.eval.json files (`eval masked-code --json` of RUN/checkpoint)")
+    a.add_argument("--baseline", required=True, help="the run every other arm is one change from, e.g. abl2-v2-recipe")
+    a.add_argument("--out", help="write the Markdown table here as well")
     return parser
 
 

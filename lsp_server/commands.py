@@ -268,8 +268,11 @@ def eval_command(args) -> int:
         denoiser = load_backend(args)
         if args.benchmark == "masked-code":
             from model.training.validation import masked_code_metrics
-            report = {"model": denoiser.name, "source": source,
-                      "masked_code": masked_code_metrics(denoiser, texts, windows=args.limit or 64)}
+            try:
+                scores = masked_code_metrics(denoiser, texts, windows=args.limit or 64)
+            except ValueError as exc:  # every held-out file is shorter than a window
+                raise InfillError(f"masked-code: {exc} in {source}") from None
+            report = {"model": denoiser.name, "source": source, "masked_code": scores}
         else:
             report = {"model": denoiser.name, "source": source,
                       **evaluation.line_exact_match(denoiser, texts, args.limit or 200, decoders)}
@@ -307,8 +310,11 @@ def train_command(args) -> int:
     if args.train_command == "export":
         from model.training.export import export_builtin
         evaluation = Path(args.evaluation).read_text() if args.evaluation else "Not measured yet."
-        print(f"exported to {export_builtin(args.run, args.corpus, evaluation)}")
+        ablations = Path(args.ablations).read_text() if args.ablations else ""
+        print(f"exported to {export_builtin(args.run, args.corpus, evaluation, ablations=ablations)}")
         return 0
+    if args.train_command == "ablations":
+        return ablations_command(args)
     from model.training.mixture import MixtureError
     from model.training.train import TrainOptions, train
     try:
@@ -321,6 +327,18 @@ def train_command(args) -> int:
     except MixtureError as exc:
         raise InfillError(str(exc)) from None
     print(f"checkpoint: {ckpt}")
+    return 0
+
+
+def ablations_command(args) -> int:
+    from model.training.ablations import ablation_table, read_arm
+    try:
+        table = ablation_table([read_arm(Path(path)) for path in args.evals], args.baseline)
+    except ValueError as exc:
+        raise InfillError(str(exc)) from None
+    if args.out:
+        Path(args.out).write_text(table + "\n")
+    print(table)
     return 0
 
 

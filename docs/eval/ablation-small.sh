@@ -4,8 +4,9 @@
 # all from scratch on corpus v2 with the same language mix. Each arm is scored on held-out pygls by
 # `eval masked-code` and by its own code-only validation (runs/abl2-ARM/state.json). Resumable: a finished arm
 # is skipped, an interrupted one resumes from its checkpoint. Needs runs/corpus-v2 (see README, Model v2).
-# Tokenizer size is not an arm here: CE per token does not compare across vocabularies (it needs bits per
-# character), so it waits for that metric.
+# Tokenizer size compares by bits per byte of the masked text (eval masked-code reports it; CE per token does not
+# compare across vocabularies). The table: `diffusion-lsp train ablations runs/abl2-*.eval.json --baseline
+# abl2-v2-recipe --out docs/eval/ablations-small.md`.
 set -e
 cd "$(dirname "$0")/../.."
 . .venv/bin/activate
@@ -27,5 +28,8 @@ arm decay-matrices --uniform-fraction 0.8 --pad-weight 0.1 --decay matrices &
 wait
 arm wide --uniform-fraction 0.8 --pad-weight 0.1 --size small-wide &
 arm deep --uniform-fraction 0.8 --pad-weight 0.1 --size small-deep &
+wait
+arm vocab-4096 --uniform-fraction 0.8 --pad-weight 0.1 --vocab-size 4096 &
+arm vocab-16384 --uniform-fraction 0.8 --pad-weight 0.1 --vocab-size 16384 &
 wait
 echo done > runs/abl2.done

@@ -55,7 +55,8 @@ def _initial_model_data(run_dir: Path, state: dict) -> str:
     return f"\n\n### Data of the initial model ({init['tokens']:,} tokens, {init['from']})\n\n{body.replace('### ', '#### ')}"
 
 
-def model_card(meta: dict, params: int, manifest: dict, state: dict, evaluation: str, run_dir: Path = Path(".")) -> str:
+def model_card(meta: dict, params: int, manifest: dict, state: dict, evaluation: str, run_dir: Path = Path("."),
+               ablations: str = "") -> str:
     cfg = meta["config"]
     hours = meta.get("train_seconds", 0) / 3600
     opts = state.get("options", {})
@@ -91,13 +92,21 @@ masking, and the masked-diffusion loss (cross-entropy on masked positions weight
 ## Evaluation
 
 {evaluation}
-
+{_ablation_section(ablations)}
 ![loss curve](loss.png)
 """
 
 
+def _ablation_section(table: str) -> str:
+    if not table:
+        return ""
+    return ("\n## Ablations\n\nEqual-step runs from scratch, one change each against the baseline; held-out bits per "
+            "byte of masked code\n(lower is better) compare across tokenizers, CE per token only within one.\n\n"
+            f"{table.strip()}\n")
+
+
 def export_builtin(run_dir: str | Path, corpus_dir: str | Path, evaluation: str = "Not measured yet.",
-                   dest: Path = BUILTIN_DIR) -> Path:
+                   dest: Path = BUILTIN_DIR, ablations: str = "") -> Path:
     run_dir, corpus_dir = Path(run_dir), Path(corpus_dir)
     model, tok, meta = load_checkpoint(run_dir / "checkpoint")
     manifest = json.loads((corpus_dir / "manifest.json").read_text()) if (corpus_dir / "manifest.json").is_file() else {}
@@ -109,5 +118,6 @@ def export_builtin(run_dir: str | Path, corpus_dir: str | Path, evaluation: str 
     save_checkpoint(dest, model, tok, extra={k: v for k, v in meta.items() if k != "config"}, half=True)
     if (run_dir / "loss.png").is_file():
         shutil.copy(run_dir / "loss.png", dest / "loss.png")
-    (dest / "MODEL_CARD.md").write_text(model_card(meta, model.num_params(), manifest, state, evaluation, run_dir))
+    card = model_card(meta, model.num_params(), manifest, state, evaluation, run_dir, ablations)
+    (dest / "MODEL_CARD.md").write_text(card)
     return dest

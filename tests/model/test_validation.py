@@ -15,9 +15,11 @@ class UniformDenoiser:
     def __init__(self, real):
         self.tokenizer, self.mask_id, self.vocab_size = real.tokenizer, real.mask_id, real.vocab_size
         self.seen: list[torch.Tensor] = []
+        self.where: list[torch.Tensor] = []
 
     def logits(self, ids, attention_mask=None, positions=None):
         self.seen.append(ids.clone())
+        self.where.append(positions.clone())
         return torch.zeros(int(positions.sum()), self.vocab_size)
 
 
@@ -41,6 +43,17 @@ def test_uniform_predictions_score_log_v_at_every_ratio(tiny_denoiser):
         assert abs(row["tokens"] - float(ratio) * 20 * 48) < 0.25 * 20 * 48
     masked = sum(int((ids == fake.mask_id).sum()) for ids in fake.seen)
     assert masked == sum(row["tokens"] for row in report.values()), "exactly the masked code tokens are scored"
+
+
+def test_bits_per_byte_divide_by_the_masked_text_not_the_tokens(tiny_denoiser):
+    fake, tok = UniformDenoiser(tiny_denoiser), tiny_denoiser.tokenizer
+    report = masked_code_metrics(fake, _texts(), ratios=(0.5,), seq_len=48, windows=8, batch_size=8)
+    rows = torch.tensor(code_windows(_texts(), tok, 48, 8))
+    (where,) = fake.where
+    masked_text = "".join(tok.token_text(int(t)) for t in rows[where])
+    expected = math.log2(fake.vocab_size) * int(where.sum()) / len(masked_text.encode())
+    assert abs(report["0.50"]["bits_per_byte"] - expected) < 1e-3
+    assert report["0.50"]["bits_per_byte"] < math.log2(fake.vocab_size), "tokens hold more than one byte"
 
 
 def test_the_real_model_is_scored_the_same_way_twice(tiny_denoiser):
