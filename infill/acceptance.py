@@ -1,8 +1,10 @@
 """Whether a fill may be shown: the file must parse no worse than it did without it.
 
-The reference is the best of: the document as it is (span untouched), the document with the spans emptied, and
-for hole markers alone on their line, the document with a stub statement there. A fill is acceptable when the
-whole file has no more ERROR/MISSING nodes (plus, for Python, CPython's own verdict) than that reference.
+The reference is the best of: the document as it is (span untouched), the document with the spans emptied, and,
+for spans alone on their line (a hole marker, a whole-line hole, an empty line), the document with a stub
+statement there (`pass`; or a block opener such as `if True:` when an indented block follows). A fill is
+acceptable when the whole file has no more ERROR/MISSING nodes (plus, for Python, CPython's own verdict) than
+that reference: a fill that leaves the file worse than a placeholder statement would is not worth showing.
 Ghost text that fails is cut back to its longest acceptable prefix (line, then token boundary).
 """
 
@@ -57,12 +59,12 @@ def fill_errors(doc: Document, fills: list[Fill]) -> tuple[int, list[list[tuple[
 
 @dataclass(frozen=True)
 class ParseBaseline:
-    """Parse errors of the file without the fill: as it is, with the spans emptied, and (hole markers) with a stub
-    statement in place of each marker line; the best of them is what a fill may not exceed."""
+    """Parse errors of the file without the fill: as it is, with the spans emptied, and with a stub statement in
+    each span that stands alone on its line; the best of them is what a fill may not exceed."""
 
     as_is: int
     emptied: int
-    stubbed: int | None = None  # hole markers alone on a line replaced by the language's stub (`pass`)
+    stubbed: int | None = None  # spans alone on their line hold the stub statement that parses best there
 
     @property
     def allowed(self) -> int:
@@ -70,16 +72,65 @@ class ParseBaseline:
 
     @classmethod
     def of(cls, doc: Document, spans: list[Span]) -> "ParseBaseline":
-        as_is = error_count(doc, [Fill(s.start, s.end, doc.text[s.start:s.end]) for s in spans])
+        untouched = [Fill(s.start, s.end, doc.text[s.start:s.end]) for s in spans]
+        as_is = error_count(doc, untouched)
         emptied = as_is if all(s.start == s.end for s in spans) else \
             error_count(doc, [Fill(s.start, s.end, "") for s in spans])
-        # A hole marker is a placeholder, not code: the errors it causes do not count as the file's own, so a
-        # statement hole must parse as well as the file does with a stub statement in its place.
-        stub = next((s for s in doc.language.stubs if s), "")
-        marker_lines = [s for s in spans if s.kind == "hole" and s.indent is not None]
-        stubbed = error_count(doc, [Fill(s.start, s.end, stub if s in marker_lines else doc.text[s.start:s.end])
-                                    for s in spans]) if marker_lines and stub else None
-        return cls(as_is, emptied, stubbed)
+        return cls(as_is, emptied, _best_stubbed(doc, spans, untouched))
+
+
+def _best_stubbed(doc: Document, spans: list[Span], fills: list[Fill]) -> int | None:
+    """Errors with a stub statement in every span alone on its line (each span, in turn, takes the stub that
+    parses best with the others as they are); None when no span stands alone or the language has no stub."""
+    best, fills = None, list(fills)
+    for k, span in enumerate(spans):
+        for stub in statement_stubs(doc, span):
+            trial = [*fills[:k], Fill(span.start, span.end, stub), *fills[k + 1:]]
+            errors = error_count(doc, trial)
+            if best is None or errors < best[0]:
+                best = (errors, trial)
+        if best is not None:
+            fills = best[1]
+    return None if best is None else best[0]
+
+
+def statement_stubs(doc: Document, span: Span) -> list[str]:
+    """Placeholder statements for a span that, emptied, leaves its line blank: the language's stub and (Python)
+    a block opener; when the span holds the indentation itself, at the span's own indentation, that of the text it
+    replaces, of the line before (and one level deeper, a block's body) and of the line after."""
+    text, spec = doc.text, doc.language
+    line_start, line_end = text.rfind("\n", 0, span.start) + 1, _line_end(text, span.end)
+    if text[line_start:span.start].strip() or text[span.end:line_end].strip():
+        return []  # code shares the line: no statement fits there alone
+    statements = [st for st in (next((st for st in spec.stubs if st), ""), spec.block_opener) if st]
+    if span.start > line_start:  # the indentation is outside the span
+        return statements
+    own = next((line for line in text[span.start:span.end].split("\n") if line.strip()), None)
+    before = _indent(_neighbour_line(text, line_start, -1))
+    indents = [span.indent, None if own is None else _indent(own), before, before + _indent_unit(text),
+               _indent(_neighbour_line(text, line_end, 1))]
+    return [indent + st for indent in dict.fromkeys(i for i in indents if i is not None) for st in statements]
+
+
+def _line_end(text: str, at: int) -> int:
+    end = text.find("\n", at)
+    return len(text) if end < 0 else end
+
+
+def _neighbour_line(text: str, at: int, step: int) -> str:
+    """The nearest non-blank line before (`step` -1, `at` a line start) or after (+1, `at` a line end) `at`."""
+    lines = text[:max(at - 1, 0)].split("\n")[::-1] if step < 0 else text[at + 1:].split("\n")
+    return next((line for line in lines if line.strip()), "")
+
+
+def _indent(line: str) -> str:
+    return line[:len(line) - len(line.lstrip())]
+
+
+def _indent_unit(text: str) -> str:
+    """One level of indentation in this file: that of its first indented line (a tab, or 4 spaces by default)."""
+    first = next((line for line in text.split("\n") if line.strip() and line[:1] in " \t"), "    ")
+    return _indent(first)
 
 
 def parses_no_worse(doc: Document, fills: list[Fill], baseline: ParseBaseline) -> bool:

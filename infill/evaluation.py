@@ -20,7 +20,7 @@ from .document import Document
 from .engine import run_infill
 from .errors import InfillError
 from .languages import language_for_id
-from .syntax import syntax_error_ranges
+from .syntax import compiler_rejects, syntax_error_ranges
 from .task import InfillOptions, Span
 
 SPLITS = {
@@ -157,7 +157,20 @@ def parse_decoders(names: str) -> list[str]:
     return chosen
 
 
-def evaluate_humaneval(denoiser, split: str, data_dir: Path, limit: int | None, decoders: list[str]) -> dict:
+def python_parses(program: str) -> bool:
+    """Neither tree-sitter nor CPython finds a syntax error (tree-sitter forgives some, such as a stray indent)."""
+    return not syntax_error_ranges(program, PY) and not compiler_rejects(program, PY)
+
+
+def _sample(case: str, decoder: str, result, correct: bool, parses: bool, shown: bool) -> dict:
+    """One line of `eval --samples`: what a decoder filled in one case and how it fared."""
+    return {"case": case, "decoder": decoder, "fills": [f.text for f in result.fills], "shown": shown,
+            "correct": correct, "parses": parses, "nfe": result.trace.nfe}
+
+
+def evaluate_humaneval(denoiser, split: str, data_dir: Path, limit: int | None, decoders: list[str],
+                       samples: list | None = None) -> dict:
+    """pass@1 of each decoder; `samples`, when given, gets one `_sample` per problem and decoder."""
     problems = load_problems(split, data_dir, limit)
     report = {"model": denoiser.name, "split": split, "problems": len(problems), "budget_tokens": SPLITS[split][1],
               "steps": _sampler(split).steps, "decoders": []}
@@ -167,7 +180,10 @@ def evaluate_humaneval(denoiser, split: str, data_dir: Path, limit: int | None, 
         for tally in tallies:
             program, result = fill_problem(denoiser, problem, split, _sampler(split), DECODERS[tally.name])
             ok = tally.shows(result) and passes(f"{program}\n{problem.test}\ncheck({problem.entry_point})\n")
-            tally.add(result, ok, not syntax_error_ranges(program, PY))
+            parses = python_parses(program)
+            tally.add(result, ok, parses)
+            if samples is not None:
+                samples.append(_sample(problem.task_id, tally.name, result, ok, parses, tally.shows(result)))
     report["decoders"] = [tally.report("pass_at_1") for tally in tallies]
     return report
 
@@ -209,7 +225,8 @@ def line_cases(texts: list[str], limit: int, seed: int = 0) -> list[tuple[str, i
     return cases
 
 
-def line_exact_match(denoiser, texts: list[str], limit: int, decoders: list[str], seed: int = 0) -> dict:
+def line_exact_match(denoiser, texts: list[str], limit: int, decoders: list[str], seed: int = 0,
+                     samples: list | None = None) -> dict:
     """Mask one code line (from its first non-blank character) in held-out files; exact match of the shown fill."""
     cases = line_cases(texts, limit, seed)
     tallies = [Tally(name) for name in decoders]
@@ -220,6 +237,9 @@ def line_exact_match(denoiser, texts: list[str], limit: int, decoders: list[str]
             result = run_infill(denoiser, doc, [Span(start, end, kind="line", single_line=True, budget=budget)],
                                 InfillOptions(sampler=_sampler("line"), syntax_rounds=EVAL_SYNTAX_ROUNDS, max_fill_tokens=budget,
                                               lengths=DECODERS[tally.name]))
-            tally.add(result, tally.shows(result) and result.fills[0].text.strip() == truth.strip(),
-                      not syntax_error_ranges(result.text, PY))
+            exact, parses = tally.shows(result) and result.fills[0].text.strip() == truth.strip(), \
+                python_parses(result.text)
+            tally.add(result, exact, parses)
+            if samples is not None:
+                samples.append(_sample(truth, tally.name, result, exact, parses, tally.shows(result)))
     return {"lines": len(cases), "decoders": [tally.report("exact_match") for tally in tallies]}

@@ -143,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", help="line-exact-match: a corpus folder with val.jsonl instead of --source")
     p.add_argument("--reports", nargs="*", help="plot: JSON reports printed by eval --json")
     p.add_argument("--out", help="plot: the PNG to write")
+    p.add_argument("--samples", help="humaneval-infilling, line-exact-match: write each case's fills here (JSON lines)")
     p.add_argument("--json", action="store_true")
     _add_model_args(p)
 

@@ -162,3 +162,38 @@ def test_big_files_are_checked_incrementally_and_near_the_fill():
     near = top_level_slice(text, doc.language, at, at + 5)
     assert near.startswith("def f_") and near.count("def ") == 3, "the function around the offset and one on each side"
 
+
+
+# A whole-line hole (the HumanEval layout: the hole starts at column 0, the fill brings its own indentation).
+_IF_BODY = "def f(x):\n    if x:\n{hole}\n    else:\n        return 2\n"
+_BEFORE_BLOCK = "def f(x):\n    y = x\n{hole}\n        return 1\n    else:\n        return 2\n"
+
+
+@pytest.mark.parametrize("template, good, bad", [
+    (_IF_BODY, "        return 1", ["    else:", "    y = 1", '    """']),
+    (_BEFORE_BLOCK, "    if x > 0:", ["    z = len(x)", "    else:", '    """']),
+])
+def test_a_fill_must_parse_as_well_as_a_placeholder_statement_would(template, good, bad):
+    """Emptied, these files do not compile (a block with no body, an indented block with no opener), but `pass`
+    one level deeper, or `if True:`, would: a fill that leaves them broken is refused, the right one accepted."""
+    at = template.index("{hole}")
+    doc = Document(template.replace("{hole}", ""), PY)
+    span = select_range(doc, at, at)
+    baseline = ParseBaseline.of(doc, [span])
+    assert baseline.emptied > 0 and baseline.allowed == 0
+    assert error_count(doc, [Fill(at, at, good)]) <= baseline.allowed
+    for fill in bad:
+        assert error_count(doc, [Fill(at, at, fill)]) > baseline.allowed, fill
+
+
+def test_no_placeholder_where_code_shares_the_line():
+    doc = Document("def f(x):\n    return x +\n", PY)
+    at = doc.text.index("+") + 1
+    baseline = ParseBaseline.of(doc, [select_range(doc, at, at)])
+    assert baseline.stubbed is None and baseline.allowed == baseline.emptied > 0
+
+
+def test_eval_counts_what_cpython_rejects_as_not_parsing():
+    from infill.evaluation import python_parses
+    assert python_parses("def f(x):\n    if x:\n        return 1\n")
+    assert not python_parses("def f(x):\n    y = 1\n        return 1\n"), "an unexpected indent does not parse"

@@ -166,16 +166,23 @@ def test_bench_lsp_measures_the_real_server(tiny_checkpoint):
     assert 0 < report["rss_mb"] <= report["peak_rss_mb"] and report["first_request_seconds"] > 0
 
 
-def test_eval_runs_the_chosen_decoders(tiny_checkpoint):
+def test_eval_runs_the_chosen_decoders(tiny_checkpoint, tmp_path):
     from infill.evaluation import default_data_dir
     if not default_data_dir().is_dir():
         pytest.skip(f"benchmark data not found at {default_data_dir()}")
-    run = cli("eval", "humaneval-infilling", "--limit", "2", "--decoders", "old,search", "--json", "--model", tiny_checkpoint)
+    samples = tmp_path / "samples.jsonl"
+    run = cli("eval", "humaneval-infilling", "--limit", "2", "--decoders", "old,search", "--json", "--model", tiny_checkpoint,
+              "--samples", samples)
     assert run.returncode == 0, run.stderr
     rows = json.loads(run.stdout)["decoders"]
     assert [r["name"] for r in rows] == ["old", "search"]
     assert all(0 <= r["pass_at_1"] <= 1 and r["mean_nfe"] > 0 for r in rows)
     assert rows[1]["shown_no_worse"] == 1.0 or rows[1]["shown"] == 0, "length search shows only fills that parse no worse"
+    cases = [json.loads(line) for line in samples.read_text().splitlines()]
+    assert [c["decoder"] for c in cases] == ["old", "search"] * 2 and cases[0]["case"].startswith("SingleLineInfilling/")
+    for row in rows:  # the samples add up to the report
+        mine = [c for c in cases if c["decoder"] == row["name"]]
+        assert sum(c["correct"] for c in mine) / 2 == row["pass_at_1"] and sum(c["shown"] for c in mine) / 2 == row["shown"]
 
 
 def test_eval_data_ships_with_the_package():
