@@ -76,7 +76,8 @@ class ParseBaseline:
         as_is = error_count(doc, untouched)
         emptied = as_is if all(s.start == s.end for s in spans) else \
             error_count(doc, [Fill(s.start, s.end, "") for s in spans])
-        return cls(as_is, emptied, _best_stubbed(doc, spans, untouched))
+        # A file that parses already is the strictest reference: no placeholder can do better.
+        return cls(as_is, emptied, _best_stubbed(doc, spans, untouched) if min(as_is, emptied) else None)
 
 
 def _best_stubbed(doc: Document, spans: list[Span], fills: list[Fill]) -> int | None:
@@ -89,6 +90,8 @@ def _best_stubbed(doc: Document, spans: list[Span], fills: list[Fill]) -> int | 
             errors = error_count(doc, trial)
             if best is None or errors < best[0]:
                 best = (errors, trial)
+            if errors == 0:  # nothing parses better: spare the other placeholders' parses
+                break
         if best is not None:
             fills = best[1]
     return None if best is None else best[0]
@@ -102,14 +105,18 @@ def statement_stubs(doc: Document, span: Span) -> list[str]:
     line_start, line_end = text.rfind("\n", 0, span.start) + 1, _line_end(text, span.end)
     if text[line_start:span.start].strip() or text[span.end:line_end].strip():
         return []  # code shares the line: no statement fits there alone
-    statements = [st for st in (next((st for st in spec.stubs if st), ""), spec.block_opener) if st]
+    stub, after = next((st for st in spec.stubs if st), ""), _indent(_neighbour_line(text, line_end, 1))
     if span.start > line_start:  # the indentation is outside the span
-        return statements
-    own = next((line for line in text[span.start:span.end].split("\n") if line.strip()), None)
-    before = _indent(_neighbour_line(text, line_start, -1))
-    indents = [span.indent, None if own is None else _indent(own), before, before + _indent_unit(text),
-               _indent(_neighbour_line(text, line_end, 1))]
-    return [indent + st for indent in dict.fromkeys(i for i in indents if i is not None) for st in statements]
+        indents = [text[line_start:span.start]]
+    else:
+        own = next((line for line in text[span.start:span.end].split("\n") if line.strip()), None)
+        before = _indent(_neighbour_line(text, line_start, -1))
+        indents = [span.indent, None if own is None else _indent(own), after, before, before + _indent_unit(text)]
+    stubs = []
+    for indent in dict.fromkeys(i for i in indents if i is not None):
+        # A block opener only where a deeper block follows; the stub statement anywhere.
+        stubs += [indent + st for st in (stub, spec.block_opener if len(after) > len(indent) else "") if st]
+    return stubs
 
 
 def _line_end(text: str, at: int) -> int:
