@@ -197,3 +197,17 @@ def test_eval_counts_what_cpython_rejects_as_not_parsing():
     from infill.evaluation import python_parses
     assert python_parses("def f(x):\n    if x:\n        return 1\n")
     assert not python_parses("def f(x):\n    y = 1\n        return 1\n"), "an unexpected indent does not parse"
+
+
+def test_the_right_line_is_never_refused_by_the_placeholder_reference():
+    """Over every HumanEval single-line problem: the canonical line parses at least as well as any placeholder,
+    and the placeholder does make the reference stricter for many of them."""
+    from infill.evaluation import default_data_dir, load_problems, problem_document
+    stricter = 0
+    for problem in load_problems("single-line", default_data_dir()):
+        doc, at = problem_document(problem, "single-line")
+        baseline = ParseBaseline.of(doc, [select_range(doc, at, at)])
+        truth = problem.canonical_solution.removesuffix("\n")
+        assert error_count(doc, [Fill(at, at, truth)]) <= baseline.allowed, problem.task_id
+        stricter += baseline.allowed < min(baseline.as_is, baseline.emptied)
+    assert stricter > 300
