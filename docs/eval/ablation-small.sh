@@ -15,7 +15,9 @@ BASE="--corpus runs/corpus-v2 --languages $MIX --steps 2500 --threads 1 --snapsh
 arm() {  # name, extra flags
   [ -f runs/abl2-$1.eval.json ] && return
   diffusion-lsp train run $BASE --out runs/abl2-$1 "${@:2}" > runs/abl2-$1.log 2>&1
-  diffusion-lsp eval masked-code --model runs/abl2-$1/checkpoint --json > runs/abl2-$1.eval.json 2>/dev/null
+  # Written whole or not at all: a finished arm is known by this file.
+  diffusion-lsp eval masked-code --model runs/abl2-$1/checkpoint --json > runs/abl2-$1.eval.json.tmp 2>/dev/null
+  mv runs/abl2-$1.eval.json.tmp runs/abl2-$1.eval.json
 }
 arm v2-recipe --uniform-fraction 0.8 --pad-weight 0.1 &
 arm shipped-objective --uniform-fraction 0.3 --pad-weight 1.0 &
