@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .document import Document
+from .spans import indent_unit, line_end
 from .syntax import compiler_rejects, errors_within, spliced_tree, tree_error_ranges
 from .task import Fill, Span
 
@@ -102,26 +103,21 @@ def statement_stubs(doc: Document, span: Span) -> list[str]:
     a block opener; when the span holds the indentation itself, at the span's own indentation, that of the text it
     replaces, of the line before (and one level deeper, a block's body) and of the line after."""
     text, spec = doc.text, doc.language
-    line_start, line_end = text.rfind("\n", 0, span.start) + 1, _line_end(text, span.end)
-    if text[line_start:span.start].strip() or text[span.end:line_end].strip():
+    line_start, last_end = text.rfind("\n", 0, span.start) + 1, line_end(doc, span.end)
+    if text[line_start:span.start].strip() or text[span.end:last_end].strip():
         return []  # code shares the line: no statement fits there alone
-    stub, after = next((st for st in spec.stubs if st), ""), _indent(_neighbour_line(text, line_end, 1))
+    stub, after = next((st for st in spec.stubs if st), ""), _indent(_neighbour_line(text, last_end, 1))
     if span.start > line_start:  # the indentation is outside the span
         indents = [text[line_start:span.start]]
     else:
         own = next((line for line in text[span.start:span.end].split("\n") if line.strip()), None)
         before = _indent(_neighbour_line(text, line_start, -1))
-        indents = [span.indent, None if own is None else _indent(own), after, before, before + _indent_unit(text)]
+        indents = [span.indent, None if own is None else _indent(own), after, before, before + indent_unit(doc)]
     stubs = []
     for indent in dict.fromkeys(i for i in indents if i is not None):
         # A block opener only where a deeper block follows; the stub statement anywhere.
         stubs += [indent + st for st in (stub, spec.block_opener if len(after) > len(indent) else "") if st]
     return stubs
-
-
-def _line_end(text: str, at: int) -> int:
-    end = text.find("\n", at)
-    return len(text) if end < 0 else end
 
 
 def _neighbour_line(text: str, at: int, step: int) -> str:
@@ -132,12 +128,6 @@ def _neighbour_line(text: str, at: int, step: int) -> str:
 
 def _indent(line: str) -> str:
     return line[:len(line) - len(line.lstrip())]
-
-
-def _indent_unit(text: str) -> str:
-    """One level of indentation in this file: that of its first indented line (a tab, or 4 spaces by default)."""
-    first = next((line for line in text.split("\n") if line.strip() and line[:1] in " \t"), "    ")
-    return _indent(first)
 
 
 def parses_no_worse(doc: Document, fills: list[Fill], baseline: ParseBaseline) -> bool:

@@ -22,7 +22,7 @@ class FunctionInfo:
     is_stub: bool
 
 
-def _indent_unit(doc: Document) -> str:
+def indent_unit(doc: Document) -> str:
     """The document's indentation step (a tab, or the smallest space run that indents a line)."""
     widths = []
     for line in doc.text.split("\n")[:2000]:
@@ -38,7 +38,7 @@ def _line_start(doc: Document, offset: int) -> int:
     return doc.text.rfind("\n", 0, offset) + 1
 
 
-def _line_end(doc: Document, offset: int) -> int:
+def line_end(doc: Document, offset: int) -> int:
     end = doc.text.find("\n", offset)
     return len(doc.text) if end < 0 else end
 
@@ -65,7 +65,7 @@ def _expected_indent(doc: Document, first: int, last: int) -> str:
         line = doc.index.line_text(i)
         if line.strip():
             indent = line[: len(line) - len(line.lstrip(" \t"))]
-            return indent + _indent_unit(doc) if line.rstrip().endswith((":", "{", "(", "[")) else indent
+            return indent + indent_unit(doc) if line.rstrip().endswith((":", "{", "(", "[")) else indent
     return ""
 
 
@@ -144,7 +144,7 @@ def function_at(doc: Document, offset: int) -> FunctionInfo:
 
 def select_function_body(doc: Document, function: FunctionInfo) -> Span:
     """The body of a function, keeping its signature, braces and docstring fixed."""
-    body, unit = function.body, _indent_unit(doc)
+    body, unit = function.body, indent_unit(doc)
     if doc.language.braces:
         open_indent = doc.line_indent(doc.start_of(function.node))
         close = doc.end_of(body) - 1
@@ -158,7 +158,7 @@ def select_function_body(doc: Document, function: FunctionInfo) -> Span:
     if statements:  # `def f(): pass` on one line
         return Span(doc.start_of(statements[0]), doc.end_of(body), kind="body", single_line=True)
     # Only a docstring: insert new lines after it.
-    end = _line_end(doc, doc.end_of(body))
+    end = line_end(doc, doc.end_of(body))
     return Span(end, end, kind="block", indent=doc.line_indent(doc.start_of(body)))
 
 
@@ -170,9 +170,9 @@ def select_holes(doc: Document, marker: str = DEFAULT_HOLE_MARKER) -> list[Span]
     while pos >= 0:
         end = pos + len(marker)
         line_start = _line_start(doc, pos)
-        alone = doc.text[line_start:pos].strip() == "" and doc.text[end:_line_end(doc, end)].strip() == ""
+        alone = doc.text[line_start:pos].strip() == "" and doc.text[end:line_end(doc, end)].strip() == ""
         if alone:  # the indentation before the marker stays as it is; the fill's later lines follow it
-            spans.append(Span(pos, _line_end(doc, end), kind="hole", indent=doc.text[line_start:pos]))
+            spans.append(Span(pos, line_end(doc, end), kind="hole", indent=doc.text[line_start:pos]))
         else:
             spans.append(Span(pos, end, kind="hole", single_line="\n" not in doc.text[pos:end]))
         pos = doc.text.find(marker, end)
@@ -198,11 +198,11 @@ def select_cursor(doc: Document, offset: int) -> Span:
     if not 0 <= offset <= len(doc.text):
         raise InfillError(f"cursor offset {offset} is outside the document")
     before = doc.text[_line_start(doc, offset):offset]
-    after = doc.text[offset:_line_end(doc, offset)]
+    after = doc.text[offset:line_end(doc, offset)]
     in_literal = _inside(doc, offset, doc.language.comment_types | doc.language.string_types)
     opener = ":" if not doc.language.braces else "{"
     if not in_literal and before.rstrip().endswith(opener) and after.strip() in ("", "}"):
-        return Span(offset, offset, kind="block", indent=doc.line_indent(offset) + _indent_unit(doc))
+        return Span(offset, offset, kind="block", indent=doc.line_indent(offset) + indent_unit(doc))
     if not in_literal and before.strip() == "" and after.strip() == "":
-        return Span(_line_start(doc, offset), _line_end(doc, offset), kind="lines", indent=before)
+        return Span(_line_start(doc, offset), line_end(doc, offset), kind="lines", indent=before)
     return Span(offset, offset, kind="line", single_line=True)
