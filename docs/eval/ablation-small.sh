@@ -5,19 +5,26 @@
 # `eval masked-code` and by its own code-only validation (runs/abl2-ARM/state.json). Resumable: a finished arm
 # is skipped, an interrupted one resumes from its checkpoint. Needs runs/corpus-v2 (see README, Model v2).
 # Tokenizer size compares by bits per byte of the masked text (eval masked-code reports it; CE per token does not
-# compare across vocabularies). The table: `diffusion-lsp train ablations runs/abl2-*.eval.json --baseline
-# abl2-v2-recipe --out docs/eval/ablations-small.md`.
+# compare across vocabularies). Each arm's fills are scored too (HumanEval single-line pass@1 on 200 problems,
+# exact match of 50 held-out pygls lines, length search): runs/abl2-ARM.single.json and .em.json. The table:
+# `diffusion-lsp train ablations runs/abl2-*.eval.json --baseline abl2-v2-recipe --out docs/eval/ablations-small.md`.
 set -e
 cd "$(dirname "$0")/../.."
 . .venv/bin/activate
 MIX=python=6,c=1,cpp=1,go=1,javascript=1,typescript=1,rust=1,java=1
 BASE="--corpus runs/corpus-v2 --languages $MIX --steps 2500 --threads 1 --snapshot-every 100000"
+score() {  # run, output suffix, eval arguments: written whole or not at all, skipped when already written
+  [ -f runs/$1.$2.json ] && return
+  OMP_NUM_THREADS=1 diffusion-lsp eval "${@:3}" --model runs/$1/checkpoint --json > runs/$1.$2.json.tmp 2>/dev/null
+  mv runs/$1.$2.json.tmp runs/$1.$2.json
+}
 arm() {  # name, extra flags
-  [ -f runs/abl2-$1.eval.json ] && return
-  diffusion-lsp train run $BASE --out runs/abl2-$1 "${@:2}" > runs/abl2-$1.log 2>&1
-  # Written whole or not at all: a finished arm is known by this file.
-  diffusion-lsp eval masked-code --model runs/abl2-$1/checkpoint --json > runs/abl2-$1.eval.json.tmp 2>/dev/null
-  mv runs/abl2-$1.eval.json.tmp runs/abl2-$1.eval.json
+  if [ ! -f runs/abl2-$1.eval.json ]; then
+    diffusion-lsp train run $BASE --out runs/abl2-$1 "${@:2}" > runs/abl2-$1.log 2>&1
+  fi
+  score abl2-$1 eval masked-code  # a finished arm is known by this file
+  score abl2-$1 single humaneval-infilling --split single-line --limit 200 --decoders search
+  score abl2-$1 em line-exact-match --limit 50 --decoders search
 }
 arm v2-recipe --uniform-fraction 0.8 --pad-weight 0.1 &
 arm shipped-objective --uniform-fraction 0.3 --pad-weight 1.0 &
