@@ -180,11 +180,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="weight decay on all parameters, or only on matrices (not norms and embeddings)")
     r.add_argument("--init-from", default="", help="start a new run from this checkpoint's weights and tokenizer "
                                                   "(e.g. model/weights, the built-in model)")
-    k = tsub.add_parser("pack", help="tokenize a corpus into uint16 arrays small enough to travel to a GPU machine")
+    k = tsub.add_parser("pack", help="tokenize a corpus into compressed uint16 chunks small enough to travel to a GPU "
+                                     "machine")
     k.add_argument("--corpus", default="runs/corpus")
     k.add_argument("--tokenizer", default=None, help="tokenizer.json (default: the built-in model's)")
     k.add_argument("--out", default="runs/pack")
-    k.add_argument("--max-mib", type=float, default=40.0, help="size of the training tokens (the device tool carries 64 MiB)")
+    k.add_argument("--max-mib", type=float, default=40.0, help="compressed size of the training tokens (the device tool "
+                                                               "carries 64 MiB)")
+    k.add_argument("--languages", default="", help="draw files by language weight, e.g. python=6,c=1 (each file at "
+                                                   "most once; default: every file alike)")
     m = tsub.add_parser("import-shards", help="turn weight shards from a GPU run (python -m model.training.gpu_recipe) "
                                               "into a checkpoint")
     m.add_argument("--shards", required=True, help="the folder the device run wrote ($OUT)")

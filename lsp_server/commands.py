@@ -302,9 +302,14 @@ def train_command(args) -> int:
         return 0
     if args.train_command == "pack":
         from model.denoiser import BUILTIN_DIR
+        from model.training.mixture import MixtureError
         from model.training.pack import pack_corpus
-        print(json.dumps(pack_corpus(Path(args.corpus), Path(args.tokenizer or BUILTIN_DIR / "tokenizer.json"), Path(args.out),
-                                     args.max_mib)))
+        try:
+            meta = pack_corpus(Path(args.corpus), Path(args.tokenizer or BUILTIN_DIR / "tokenizer.json"), Path(args.out),
+                               args.max_mib, languages=args.languages or None)
+        except (MixtureError, ValueError) as exc:
+            raise InfillError(str(exc)) from None
+        print(json.dumps(meta))
         return 0
     if args.train_command == "import-shards":
         from model.training.gpu_recipe import import_shards

@@ -1,9 +1,10 @@
 """The GPU recipe: train a larger built-in model from a packed corpus in wall-clock chunks, each ending in fp16
 weight shards small enough to come back from a device machine (<= 15 MiB a file, 8 files).
 
-On the device machine (each call under its 10-minute limit; the cosine schedule spans --total-seconds):
-    python -m model.training.gpu_recipe --pack runs/pack --out "$OUT" --seconds 480 --total-seconds 1440 --device cuda
-    python -m model.training.gpu_recipe --pack runs/pack --resume runs/gpu-chunk --out "$OUT" ...   # the next chunk
+On the device machine (one call under its 10-minute limit fits a session's 15 minutes of device time; a run
+continues in later calls or sessions with --resume, the cosine schedule spanning --total-seconds):
+    python -m model.training.gpu_recipe --pack runs/pack --out "$OUT" --seconds 420 --device cuda
+    python -m model.training.gpu_recipe --pack runs/pack --resume runs/gpu-chunk --out "$OUT" ...   # a next chunk
 Here: `diffusion-lsp train import-shards --shards DIR --out runs/gpu`, then evaluate and `train export`.
 Examples are the product's: mostly uniform masking over the window (code tokens are what the model must learn),
 the rest line-aligned holes with a <|pad|> surplus whose pads weigh little. A resumed chunk starts Adam afresh
@@ -170,7 +171,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--out", required=True)
     p.add_argument("--size", default="medium", choices=sorted(SIZES),
                    help="medium: 17M parameters, 35 MB in fp16 (the built-in model's limit is 40 MB)")
-    p.add_argument("--seconds", type=float, default=480, help="this chunk's wall-clock budget")
+    p.add_argument("--seconds", type=float, default=420, help="this chunk's wall-clock budget")
     p.add_argument("--total-seconds", type=float, default=None, help="the whole run's budget (default: this chunk)")
     p.add_argument("--resume", default=None, help="the folder a previous chunk wrote (shards, tokenizer, log.json)")
     p.add_argument("--uniform-fraction", type=float, default=0.8)

@@ -20,7 +20,8 @@ def test_pack_train_on_a_budget_and_import(tmp_path, tiny_checkpoint):
     (corpus / "val.jsonl").write_text((corpus / "train.jsonl").read_text())
     meta = pack_corpus(corpus, tiny_checkpoint / "tokenizer.json", tmp_path / "pack", max_mib=0.05)
     train = load_pack(tmp_path / "pack", "train")
-    assert meta["train_tokens"] == train.size <= 0.05 * 2**20 / 2 and train.dtype.name == "uint16"
+    assert meta["train_tokens"] == train.size > 0 and train.dtype.name == "uint16"
+    assert sum(p.stat().st_size for p in (tmp_path / "pack").glob("train-*.u16.xz")) <= 0.05 * 2**20
     out = tmp_path / "OUT"
     done = subprocess.run([sys.executable, "-m", "model.training.gpu_recipe", "--pack", str(tmp_path / "pack"), "--out",
                            str(out), "--size", "tiny", "--seconds", "4", "--device", "cpu", "--batch-size", "4",
@@ -80,3 +81,55 @@ def test_the_default_gpu_shape_fits_the_shipped_size_limit():
     model = DiffusionTransformer(ModelConfig(vocab_size=8192, max_len=1024, n_layer=n_layer, n_head=n_head,
                                              d_model=d_model, mlp_hidden=mlp_hidden, mask_id=0, pad_id=1, eos_id=2))
     assert model.num_params() * 2 <= 40e6  # fp16 bytes
+
+
+def _records_corpus(root, files: dict[str, str]):
+    """A corpus folder whose train and val splits hold `files` (name -> text), each file's language from its name."""
+    root.mkdir()
+    language = {".py": "python", ".c": "c", ".go": "go"}
+    rows = "".join(json.dumps({"name": name, "text": text, "language": language[name[name.rindex("."):]]}) + "\n"
+                   for name, text in files.items())
+    for split in ("train", "val"):
+        (root / f"{split}.jsonl").write_text(rows)
+    return root
+
+
+def test_a_pack_follows_the_language_mix_never_repeats_a_file_and_keeps_to_its_budget(tmp_path, tiny_checkpoint,
+                                                                                      monkeypatch):
+    import model.training.pack as pack
+    from model.tokenizer import CodeTokenizer
+
+    files = {f"m{i}.py": f"def f{i}(x):\n    return x + {i}\n" * 6 for i in range(40)}
+    files |= {f"m{i}.c": f"int f{i}(int x) {{ return x * {i}; }}\n" * 6 for i in range(40)}
+    files |= {f"m{i}.go": f"func f{i}() int {{ return {i} }}\n" for i in range(5)}
+    corpus = _records_corpus(tmp_path / "corpus", files)
+    monkeypatch.setattr(pack, "CHUNK_TOKENS", 512)  # several chunks from a small corpus
+    tok = CodeTokenizer.from_file(tiny_checkpoint / "tokenizer.json")
+    meta = pack.pack_corpus(corpus, tiny_checkpoint / "tokenizer.json", tmp_path / "all", max_mib=10,
+                            languages="python=3,c=1")
+    texts = tok.decode(load_pack(tmp_path / "all", "train").tolist()).split(tok.decode([tok.eos_id]))
+    assert len(list((tmp_path / "all").glob("train-*.u16.xz"))) > 2
+    assert sorted(filter(None, texts)) == sorted(t for n, t in files.items() if not n.endswith(".go")), \
+        "every file of a weighted language exactly once, none of a language left out"
+    first_half = texts[:40]
+    assert sum(t.startswith("def") for t in first_half) > 20, "python, weighted 3:1, is drawn more often early on"
+    (tmp_path / "all" / "notes.txt").write_text("mine")
+    small = pack.pack_corpus(corpus, tiny_checkpoint / "tokenizer.json", tmp_path / "all", max_mib=0.002)
+    assert 0 < small["train_tokens"] == load_pack(tmp_path / "all", "train").size < meta["train_tokens"], \
+        "packing again into the same folder leaves none of the earlier chunks"
+    assert sum(p.stat().st_size for p in (tmp_path / "all").glob("train-*")) <= 0.002 * 2**20
+    assert small["val_tokens"] == load_pack(tmp_path / "all", "val").size
+    assert (tmp_path / "all" / "notes.txt").read_text() == "mine", "only the pack's own files are replaced"
+
+
+def test_a_pack_that_cannot_be_made_is_one_line(tmp_path, tiny_checkpoint, capsys):
+    from lsp_server.cli import main
+
+    corpus = _records_corpus(tmp_path / "corpus", {"a.py": "x = 1\n" * 2000})
+    base = ["train", "pack", "--corpus", str(corpus), "--tokenizer", str(tiny_checkpoint / "tokenizer.json"),
+            "--out", str(tmp_path / "pack")]
+    assert main(base + ["--languages", "rust=1"]) == 2
+    assert "no files of rust" in capsys.readouterr().err
+    assert main(base + ["--max-mib", "0.0001"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "hold no chunk" in err.splitlines()[-1], "after the progress bar, one line"
