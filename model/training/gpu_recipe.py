@@ -6,8 +6,8 @@ continues in later calls or sessions with --resume, the cosine schedule spanning
     python -m model.training.gpu_recipe --pack runs/pack --out "$OUT" --seconds 420 --device cuda
     python -m model.training.gpu_recipe --pack runs/pack --resume runs/gpu-chunk --out "$OUT" ...   # a next chunk
 Here: `diffusion-lsp train import-shards --shards DIR --out runs/gpu`, then evaluate and `train export`.
-Examples are the product's: mostly uniform masking over the window (code tokens are what the model must learn),
-the rest line-aligned holes with a <|pad|> surplus whose pads weigh little. A resumed chunk starts Adam afresh
+Examples are uniformly masked windows (code tokens are what the model must learn; the ablations found pad
+examples cost fills more than they give); --uniform-fraction < 1 mixes in line holes with a <|pad|> surplus. A resumed chunk starts Adam afresh
 (its states would not fit the way back) with a short warm-up.
 """
 
@@ -68,7 +68,7 @@ def mask_batch(candidates: torch.Tensor, generator: torch.Generator) -> tuple[to
 
 def train_packed(pack: Path, out: Path, size: str, seconds: float, device: str, batch_size: int = 64,
                  seq_len: int = 512, lr: float = 1e-3, seed: int = 0, resume: Path | None = None,
-                 total_seconds: float | None = None, uniform_fraction: float = 0.8, pad_weight: float = 0.1,
+                 total_seconds: float | None = None, uniform_fraction: float = 1.0, pad_weight: float = 0.1,
                  log_every: int = 50) -> dict:
     """Train one chunk of at most `seconds` (from scratch, or from the shards of the chunk before); write weight
     shards, tokenizer and the whole run's log to `out`."""
@@ -174,7 +174,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--seconds", type=float, default=420, help="this chunk's wall-clock budget")
     p.add_argument("--total-seconds", type=float, default=None, help="the whole run's budget (default: this chunk)")
     p.add_argument("--resume", default=None, help="the folder a previous chunk wrote (shards, tokenizer, log.json)")
-    p.add_argument("--uniform-fraction", type=float, default=0.8)
+    p.add_argument("--uniform-fraction", type=float, default=1.0,
+                   help="share of uniformly masked windows; the rest get a line hole with a <|pad|> surplus")
     p.add_argument("--pad-weight", type=float, default=0.1)
     p.add_argument("--device", default="cuda")
     p.add_argument("--batch-size", type=int, default=64)
