@@ -66,14 +66,12 @@ def model_card(meta: dict, params: int, manifest: dict, state: dict, evaluation:
     data = _registry_data(manifest, opts.get("languages", "")) if "languages" in manifest else _installed_data(manifest)
     init = state.get("init")
     carried = f" (of which {init['tokens']:,} before this run, in {init['from']})" if init else ""
-    objective = (f"{opts['uniform_fraction']:.0%} of examples masked uniformly over the whole window, the rest hole-shaped "
-                 f"with `<|pad|>` targets weighted {opts.get('pad_weight', 1.0)}." if "uniform_fraction" in opts else "")
+    objective = _objective(opts, init)
     return f"""# diffusion-lsp built-in model
 
 A bidirectional masked-diffusion transformer (pre-norm, RoPE, SwiGLU, no causal mask) trained by
-`diffusion-lsp train` on the data below, with hole-shaped masking (lines, blocks, rests of lines,
-random spans; 1-3 holes; budgets longer than the truth with `<|pad|>` surplus) plus uniform random-t
-masking, and the masked-diffusion loss (cross-entropy on masked positions weighted by 1/t). {objective}
+`diffusion-lsp train` on the data below with the masked-diffusion loss (cross-entropy on masked positions
+weighted by 1/t). {objective}
 
 | | |
 |---|---|
@@ -95,6 +93,22 @@ masking, and the masked-diffusion loss (cross-entropy on masked positions weight
 {_ablation_section(ablations)}
 ![loss curve](loss.png)
 """
+
+
+def _objective(opts: dict, init: dict | None) -> str:
+    """How this run masked its examples, in a sentence; earlier phases are described by the initial model's card."""
+    holes = ("hole-shaped masking (lines, blocks, rests of lines, random spans; 1-3 holes; budgets longer than the "
+             "truth with a `<|pad|>` surplus)")
+    fraction = opts.get("uniform_fraction")
+    if fraction is None:
+        how = f"This run used {holes} plus uniform random-t masking."
+    elif fraction >= 1:
+        how = ("This run masked every example uniformly at a random ratio t over the whole window: no hole shapes "
+               "and no `<|pad|>` targets (the ablations below found them costly).")
+    else:
+        how = (f"This run masked {fraction:.0%} of examples uniformly over the whole window and gave the rest "
+               f"{holes}, `<|pad|>` targets weighted {opts.get('pad_weight', 1.0)}.")
+    return how + (f" It continued the weights of {init['from']} (their data is listed below)." if init else "")
 
 
 def _ablation_section(table: str) -> str:
