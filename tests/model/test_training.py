@@ -77,7 +77,8 @@ def test_a_run_starts_from_another_checkpoint_with_a_language_mix(tmp_path, tiny
     assert state["first_phase"].startswith(f"the weights of {initial}")
     card = (export_builtin(run, corpus, dest=tmp_path / "weights") / "MODEL_CARD.md").read_text()
     assert "(python=3,go=1)" in card and "| stdlib | 3.11 | PSF-2.0 |" in card, "the initial model's data is listed"
-    assert "80% of examples masked uniformly" in card
+    assert "This run masked 80% of examples uniformly" in card and "`<|pad|>` targets weighted 0.1" in card
+    assert f"It continued the weights of {initial}" in card
 
 
 def test_a_bad_language_mix_is_one_line(tmp_path, capsys):
@@ -107,3 +108,12 @@ def test_weight_decay_can_spare_norms_and_embeddings(tiny_checkpoint):
     assert len(param_groups(model, TrainOptions(corpus="-", out="-"))) == 1
     with pytest.raises(ValueError, match="sometimes"):
         param_groups(model, TrainOptions(corpus="-", out="-", decay="sometimes"))
+
+
+def test_the_card_says_how_the_run_masked_its_examples():
+    from model.training.export import _objective
+
+    uniform = _objective({"uniform_fraction": 1.0, "pad_weight": 0.1}, None)
+    assert "every example uniformly" in uniform and "no `<|pad|>` targets" in uniform and "continued" not in uniform
+    mixed = _objective({"uniform_fraction": 0.3, "pad_weight": 1.0}, {"from": "model/weights", "tokens": 1})
+    assert "30% of examples uniformly" in mixed and "weighted 1.0" in mixed and "model/weights" in mixed
