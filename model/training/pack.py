@@ -19,7 +19,7 @@ from tqdm import tqdm
 
 from ..tokenizer import CodeTokenizer
 from .corpus import read_records
-from .mixture import MixtureError, parse_weights
+from .mixture import LanguageMixture, parse_weights
 
 CHUNK_TOKENS = 2**22  # 4M tokens (8 MiB raw, ~1.5 MiB compressed): the unit of the budget and of parallel reading
 VAL_TOKENS = 2**20
@@ -33,13 +33,8 @@ def files_by_mix(records: list[tuple[str, str]], weights: dict[str, float] | Non
         texts = [text for text, _ in records]
         rng.shuffle(texts)
         return texts
-    by_language: dict[str, list[str]] = {}
-    for text, language in records:
-        if weights.get(language, 0) > 0:
-            by_language.setdefault(language, []).append(text)
-    missing = sorted(name for name, w in weights.items() if w > 0 and name not in by_language)
-    if missing:
-        raise MixtureError(f"no files of {', '.join(missing)} in the corpus")
+    mixture = LanguageMixture(records, weights)  # the training draw's languages, weights and files
+    by_language = {name: list(mixture.texts[name]) for name in mixture.languages}
     for texts in by_language.values():
         rng.shuffle(texts)
     order = []
