@@ -1,10 +1,12 @@
-"""Whether a fill may be shown: the file must parse no worse than it did without it.
+"""Whether a fill may be shown: the file must parse no worse than it did without it, and the fill may not add
+code nobody would keep (statements after a return, names defined nowhere: infill/soundness.py).
 
 The reference is the best of: the document as it is (span untouched), the document with the spans emptied, and,
 for spans alone on their line (a hole marker, a whole-line hole, an empty line), the document with a stub
 statement there (`pass`; or a block opener such as `if True:` when an indented block follows). A fill is
-acceptable when the whole file has no more ERROR/MISSING nodes (plus, for Python, CPython's own verdict) than
-that reference: a fill that leaves the file worse than a placeholder statement would is not worth showing.
+acceptable when the whole file has no more problems (ERROR/MISSING nodes, CPython's own verdict for Python, the
+fill's defects) than that reference: a fill that leaves the file worse than a placeholder statement would is not
+worth showing.
 Ghost text that fails is cut back to its longest acceptable prefix (line, then token boundary).
 """
 
@@ -13,9 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .checks import check_fills
 from .document import Document
 from .spans import indent_unit, line_end
-from .syntax import compiler_rejects, errors_within, spliced_tree, tree_error_ranges
 from .task import Fill, Span
 
 # Token-like pieces of any language: words, runs of white space, single punctuation characters.
@@ -34,28 +36,15 @@ def splice(text: str, fills: list[Fill]) -> str:
 
 
 def error_count(doc: Document, fills: list[Fill]) -> int:
-    """ERROR/MISSING nodes of the whole text with `fills` spliced in, plus one when the language's own parser
-    rejects it (Python; near the fills in a big file)."""
-    text, data, tree = spliced_tree(doc, fills)
-    return len(tree_error_ranges(tree, data)) + compiler_rejects(text, doc.language, spliced_focus(fills), tree)
-
-
-def spliced_focus(fills: list[Fill]) -> tuple[int, int] | None:
-    """Where the fills lie in the spliced text: from the first one's start to the last one's end."""
-    if not fills:
-        return None
-    return fills[0].start, fills[-1].end + sum(len(f.text) - (f.end - f.start) for f in fills)
+    """Problems of the whole text with `fills` spliced in: ERROR/MISSING nodes, one when the language's own parser
+    rejects it (Python), and the fills' defects (unreachable code, undefined names; infill/checks.py)."""
+    return check_fills(doc, fills).problems
 
 
 def fill_errors(doc: Document, fills: list[Fill]) -> tuple[int, list[list[tuple[int, int]]]]:
-    """(errors in the whole new text, the errors touching each fill in the new text's offsets)."""
-    text, data, tree = spliced_tree(doc, fills)
-    ranges, shift, per_fill = tree_error_ranges(tree, data), 0, []
-    for fill in fills:
-        start = fill.start + shift
-        per_fill.append(errors_within(ranges, start, start + len(fill.text)))
-        shift += len(fill.text) - (fill.end - fill.start)
-    return len(ranges) + compiler_rejects(text, doc.language, spliced_focus(fills), tree), per_fill
+    """(problems in the whole new text, the problems touching each fill in the new text's offsets)."""
+    check = check_fills(doc, fills)
+    return check.problems, [check.within(k) for k in range(len(fills))]
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import torch
 
+from .checks import check_fills
 from .document import Document
 from .postprocess import clean_fill, drop_repeated_rest_of_line
-from .syntax import compiler_rejects, errors_within, spliced_tree, tree_error_ranges
 from .task import Fill, Span
 
 
@@ -20,8 +20,8 @@ class Draft:
     fills: list[Fill]
     text: str
     new_ranges: list[tuple[int, int]]  # each fill's range in `text`
-    errors: list[list[tuple[int, int]]]  # syntax errors touching each fill
-    total_errors: int                  # syntax errors in the whole new text
+    errors: list[list[tuple[int, int]]]  # problems touching each fill (syntax errors, defects: infill/checks.py)
+    total_errors: int                  # problems in the whole new text
 
     @property
     def error_count(self) -> int:
@@ -33,19 +33,14 @@ def _hole_text(tok, ids: list[int], skip: set[int]) -> str:
 
 
 def make_draft(doc: Document, spans: list[Span], ids: torch.Tensor, holes, tok, skip: set[int]) -> Draft:
-    fills, new_ranges, shift = [], [], 0
+    fills = []
     for span, (lo, hi) in zip(spans, holes):
         raw = _hole_text(tok, ids[0, lo:hi].tolist(), skip)
         prefix_line = doc.text[doc.text.rfind("\n", 0, span.start) + 1:span.start]
         text = drop_repeated_rest_of_line(doc, span, clean_fill(raw, span, prefix_line, doc.text[span.end:]))
         fills.append(Fill(span.start, span.end, text))
-        new_ranges.append((span.start + shift, span.start + shift + len(text)))
-        shift += len(text) - (span.end - span.start)
-    text, data, tree = spliced_tree(doc, fills)
-    all_errors = tree_error_ranges(tree, data)
-    focus = (new_ranges[0][0], new_ranges[-1][1]) if new_ranges else None
-    total = len(all_errors) + compiler_rejects(text, doc.language, focus, tree)
-    return Draft(ids, fills, text, new_ranges, [errors_within(all_errors, a, b) for a, b in new_ranges], total)
+    check = check_fills(doc, fills)
+    return Draft(ids, fills, check.text, check.new_ranges, [check.within(k) for k in range(len(fills))], check.problems)
 
 
 def _token_lines(tok, ids: list[int], skip: set[int]) -> list[int]:

@@ -15,8 +15,9 @@ import torch
 
 from model.sampler import Trace, line_token_kinds, refine, sample
 
-from .acceptance import ParseBaseline, fill_errors, splice
+from .acceptance import ParseBaseline, splice
 from .candidates import blank_where_code_was_asked, hole_scores, rank_candidates
+from .checks import check_fills
 from .context import Canvas, build_canvas, instruction_canvas
 from .context_reuse import SharedContexts
 from .document import Document
@@ -218,12 +219,13 @@ def _result(denoiser, req: Request, rows: list[Prepared], drafts: list[Draft], i
     ranked = rank_candidates(req.doc, spans, drafts, scores, [row.lengths for row in rows], req.baseline, options)
     best = ranked[0]
     text = splice(req.doc.text, best.fills)
-    inside = sum(len(e) for e in fill_errors(req.doc, best.fills)[1])
+    check = check_fills(req.doc, best.fills)
+    inside = sum(len(check.within(k)) for k in range(len(best.fills)))
     source = next((i for i, d in enumerate(drafts) if d.fills == best.fills), None)  # None: assembled or cut back
     tokens = sum(1 for lo, hi in rows[source].canvas.holes for t in ids[source, lo:hi].tolist() if t not in skip) \
         if source is not None else len(denoiser.tokenizer.encode("".join(f.text for f in best.fills)))
     return InfillResult(text, best.fills, trace, tokens, inside, req.rounds, denoiser.name,
-                        time.perf_counter() - req.started, best.accepted, ranked, req.baseline.allowed)
+                        time.perf_counter() - req.started, best.accepted, ranked, req.baseline.allowed, check.describe())
 
 
 def run_infill_batch(denoiser, requests: list[tuple[Document, list[Span], InfillOptions]]) -> list[InfillResult | Exception]:

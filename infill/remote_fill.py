@@ -11,6 +11,7 @@ from model.sampler import Trace
 
 from .acceptance import ParseBaseline, fill_errors, splice
 from .candidates import rank_candidates
+from .checks import check_fills
 from .document import Document
 from .drafts import Draft
 from .errors import InfillError
@@ -78,8 +79,9 @@ def run_remote_infill(filler, doc: Document, spans: list[Span], options: InfillO
     best = ranked[0]
     trace.steps = trace.nfe
     trace.seconds = time.perf_counter() - started
-    _, best_errors = fill_errors(doc, best.fills)
+    check = check_fills(doc, best.fills)
+    inside = sum(len(check.within(k)) for k in range(len(best.fills)))
     return InfillResult(splice(doc.text, best.fills), best.fills, trace, tokens=0,
-                        syntax_errors=sum(len(e) for e in best_errors), syntax_rounds=trace.nfe - len(spans),
+                        syntax_errors=inside, syntax_rounds=trace.nfe - len(spans),
                         model=filler.name, seconds=trace.seconds, accepted=best.accepted, candidates=ranked,
-                        baseline_errors=baseline.allowed)
+                        baseline_errors=baseline.allowed, problems=check.describe())

@@ -71,27 +71,41 @@ def errors_within(ranges: list[tuple[int, int]], start: int, end: int) -> list[t
 def compiler_rejects(text: str, spec: LanguageSpec, focus: tuple[int, int] | None = None, tree: Tree | None = None) -> bool:
     """Python only: CPython's own parser (AST only, nothing runs) also sees what tree-sitter's error recovery
     forgives, such as a block opener with no indented body after it. In a big file, only around `focus`."""
+    return spec.name == "python" and python_module(text, spec, focus, tree)[0] is None
+
+
+def python_module(text: str, spec: LanguageSpec, focus: tuple[int, int] | None = None,
+                  tree: Tree | None = None) -> tuple[ast.Module | None, int]:
+    """CPython's AST of a Python text (in a big file, of the top-level statements around `focus`) and the str
+    offset the parsed text starts at; None when CPython rejects it or the language is not Python."""
     if spec.name != "python":
-        return False
+        return None, 0
+    start = 0
     if focus is not None and len(text) > BIG_FILE_CHARS:
-        text = top_level_slice(text, spec, *focus, tree=tree)
+        start, end = top_level_window(text, spec, *focus, tree=tree)
+        text = text[start:end]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # invalid escape sequences and the like are not parse errors
-            ast.parse(text)
+            return ast.parse(text), start
     except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return True
-    return False
+        return None, start
 
 
-def top_level_slice(text: str, spec: LanguageSpec, start: int, end: int, tree: Tree | None = None) -> str:
-    """The top-level statements of `text` that overlap [start, end] (str offsets), with one more on each side."""
+def top_level_window(text: str, spec: LanguageSpec, start: int, end: int, tree: Tree | None = None) -> tuple[int, int]:
+    """str offsets of the top-level statements of `text` that overlap [start, end], with one more on each side."""
     data = text.encode("utf-8")
     units = (tree or make_parser(spec).parse(data)).root_node.children
     a, b = byte_offset(text, start), byte_offset(text, end)
     touching = [i for i, unit in enumerate(units) if unit.start_byte <= b and unit.end_byte >= a]
     if not touching:
-        return text
+        return 0, len(text)
     first, last = units[max(0, touching[0] - 1)], units[min(len(units) - 1, touching[-1] + 1)]
     line_start = data.rfind(b"\n", 0, first.start_byte) + 1  # a unit that does not start a line keeps its indent
-    return data[line_start:last.end_byte].decode("utf-8", errors="replace")
+    return str_offset(data, line_start), str_offset(data, last.end_byte)
+
+
+def top_level_slice(text: str, spec: LanguageSpec, start: int, end: int, tree: Tree | None = None) -> str:
+    """The top-level statements of `text` that overlap [start, end] (str offsets), with one more on each side."""
+    a, b = top_level_window(text, spec, start, end, tree)
+    return text[a:b]

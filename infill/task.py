@@ -63,8 +63,8 @@ class Candidate:
 
     fills: list[Fill]
     score: float              # mean log-probability of the fill tokens when the model committed them
-    errors: int               # ERROR/MISSING nodes in the whole file with these fills
-    accepted: bool            # the file parses no worse than without the fill
+    errors: int               # problems of the whole file with these fills (parse errors, defects: infill/checks.py)
+    accepted: bool            # the file has no more problems than without the fill
     lengths: list[int] = field(default_factory=list)  # the hole lengths it was decoded at (token positions)
 
 
@@ -74,10 +74,18 @@ class InfillResult:
     fills: list[Fill]
     trace: Trace
     tokens: int               # tokens the model generated (pads excluded)
-    syntax_errors: int        # ERROR/MISSING nodes left inside the fills
+    syntax_errors: int        # problems left inside the fills (ERROR/MISSING nodes, defects)
     syntax_rounds: int        # remasking rounds that ran
     model: str
     seconds: float = 0.0
     accepted: bool = True     # False: no candidate parses as well as the file did without the fill; show nothing
     candidates: list[Candidate] = field(default_factory=list)  # accepted ones first, then by score
-    baseline_errors: int = 0  # parse errors the file may have with the fill (the better of as-is and emptied)
+    baseline_errors: int = 0  # problems the file may have with the fill (the best of as-is, emptied, stubbed)
+    problems: list[str] = field(default_factory=list)  # what is wrong with the returned fill, one line each
+
+    def refusal(self) -> str:
+        """Why nothing is shown, in one line: how many problems the best attempt has, and the first of them."""
+        errors = self.candidates[0].errors if self.candidates else self.syntax_errors
+        where = f" ({'; '.join(self.problems)})" if self.problems else ""
+        return (f"no fill that parses was found with no dead code or undefined names: the best attempt has {errors} "
+                f"problem(s) where the code had {self.baseline_errors}{where}")

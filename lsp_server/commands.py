@@ -121,8 +121,7 @@ def infill_command(args) -> int:
     elif usable and not args.write:
         sys.stdout.write(result.text)
     if not usable:
-        print(f"diffusion-lsp: no fill that parses was found: the best attempt leaves {result.candidates[0].errors} "
-              f"parse error(s) where the file had {result.baseline_errors}; the file is unchanged "
+        print(f"diffusion-lsp: {result.refusal()}; the file is unchanged "
               "(--json shows the attempt under best_attempt; --accept-broken takes it anyway)", file=sys.stderr)
         return NO_PARSING_FILL
     return 0
@@ -145,6 +144,7 @@ def infill_json(doc: Document, result, usable: bool) -> dict:
         "syntax_errors": result.syntax_errors,
         "syntax_rounds": result.syntax_rounds,
         "baseline_errors": result.baseline_errors,
+        "problems": result.problems,
         "candidates": [{"fills": _fills_json(doc, c.fills), "score": round(c.score, 4) if c.score > -1e30 else None,
                         "parse_errors": c.errors, "accepted": c.accepted, "lengths": c.lengths} for c in result.candidates],
     }

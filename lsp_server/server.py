@@ -137,9 +137,7 @@ class DiffusionServer(LanguageServer):
         """A fill to apply as an edit; None, with the user told why, when nothing parses as well as the code did."""
         result = await self.fill(entry, spans, mode, title, instruction)
         if result is not None and not result.accepted:
-            self.tell(f"diffusion-lsp: {title}: no fill that parses was found (the best attempt leaves "
-                      f"{result.candidates[0].errors} parse error(s) where the code had {result.baseline_errors}); "
-                      "nothing was changed")
+            self.tell(f"diffusion-lsp: {title}: {result.refusal()}; nothing was changed")
             return None
         return result
 

@@ -35,10 +35,11 @@ def build_tiny_checkpoint(directory: Path | None = None) -> Path:
     return directory
 
 
-def build_echo_checkpoint(directory: Path | None = None, word: str = "x") -> Path:
+def build_echo_checkpoint(directory: Path | None = None, word: str = "1") -> Path:
     """A model that writes `word` at every masked position: its blocks are zero, so each position's state is its own
-    embedding, and the mask's embedding is `word`'s. Its fills parse wherever identifiers may stand, which makes it
-    the deterministic stand-in for editor tests that need a fill to be accepted."""
+    embedding, and the mask's embedding is `word`'s. Its fills (`1`, `111`, ...) parse wherever an expression may
+    stand and read no undefined name, which makes it the deterministic stand-in for editor tests that need a fill
+    to be accepted."""
     directory = directory or Path(tempfile.mkdtemp(prefix="echo_model_"))
     torch.manual_seed(0)
     tok = train_tokenizer(_training_texts(), vocab_size=400)

@@ -58,7 +58,7 @@ def workbench(tmp_path_factory, built_vsix, echo_checkpoint):
     install = subprocess.run([str(CODE_SERVER), *common, "--install-extension", str(built_vsix)],
                              env=env, capture_output=True, text=True, timeout=120)
     assert install.returncode == 0, install.stdout + install.stderr
-    # The echo model writes an identifier, which parses where the tests ask; "builtin" for the README screenshot.
+    # The echo model writes `1`s, which parse where the tests ask; "builtin" for the README screenshot.
     model = os.environ.get("DIFFUSION_E2E_MODEL", str(echo_checkpoint))
     (user_data / "User").mkdir(parents=True, exist_ok=True)
     (user_data / "User" / "settings.json").write_text(json.dumps({

@@ -10,7 +10,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from tests.conftest import build_echo_checkpoint
 
-# The echo model writes an identifier at every masked position: its ghost text and fills parse where the tests ask
+# The echo model writes `1` at every masked position: its ghost text and fills parse where the tests ask
 # for them, so what the tests check is the server, not a random model's luck.
 CHECKPOINT = build_echo_checkpoint()
 SERVER = [sys.executable, "-m", "lsp_server", "serve", "--model", str(CHECKPOINT), "--device", "cpu"]

@@ -60,6 +60,7 @@ def test_a_fill_that_parses_worse_is_never_written_or_returned_with_exit_0(workd
     out = json.loads(run.stdout)
     assert out["accepted"] is False and out["fills"] == [] and out["text"] == original
     assert out["best_attempt"]["text"] != original and out["best_attempt"]["fills"]
+    assert out["problems"] and all(p.startswith("line ") for p in out["problems"]) and out["problems"][0] in run.stderr
     assert (workdir / "stack.py").read_text() == original, "--write never saves a broken fill"
     plain = cli(*args)
     assert plain.returncode == 3 and plain.stdout == ""
@@ -77,7 +78,7 @@ def test_two_holes_in_one_pass_and_write(workdir, echo_checkpoint):
     run = cli("infill", workdir / "notes.py", "--holes", "--write", "--model", echo_checkpoint, "--steps", "2")
     assert run.returncode == 0 and run.stdout == ""
     written = (workdir / "notes.py").read_text()
-    assert "<|fill|>" not in written and written.startswith("def f(a):\n    x") and "\n    return x" in written
+    assert "<|fill|>" not in written and written.startswith("def f(a):\n    1") and "\n    return 1" in written
 
 
 def test_plain_output_is_the_new_file(workdir, tiny_checkpoint):

@@ -1,5 +1,5 @@
 """The README's Quick start commands with the shipped built-in model: fills that parse with exit 0, or for a whole
-method body an honest refusal (exit 3, file unchanged) — never a fill that parses worse."""
+method body an honest refusal (exit 3, file unchanged, the problem named) — never a fill that parses worse."""
 
 import ast
 import json
@@ -33,10 +33,12 @@ def test_stack_pop_gets_a_body_that_parses_or_an_honest_refusal():
     if run.returncode == 3:  # the built-in model's best body does not parse: said, and nothing changes
         assert not out["accepted"] and out["fills"] == [] and out["text"] == original
         assert run.stderr.startswith("diffusion-lsp: no fill that parses was found") and run.stderr.count("\n") == 1
+        assert "(line " in run.stderr and out["problems"], "the refusal names the best attempt's first problems"
         return
     assert run.returncode == 0, run.stderr
     [fill] = out["fills"]
     assert out["accepted"] and fill["text"].strip(), "the stub's body is replaced by code"
+    assert out["problems"] == [], "no dead code, no name defined nowhere"
     ast.parse(out["text"])
     head = original[: original.index('raise NotImplementedError')]
     tail = original[original.index("\n\n    def __len__"):]

@@ -1,0 +1,39 @@
+"""What the soundness checks add to checking one fill: parse checks alone (tree-sitter + CPython, the check before
+them) against `check_fills` (the same plus dead code and undefined names), taking turns on the same held-out pygls
+lines, one process. Prints JSON. Run: `python docs/eval/soundness/check_cost.py`."""
+
+import json
+import statistics
+import time
+
+from infill.checks import check_fills
+from infill.document import Document
+from infill.evaluation import default_heldout_source, heldout_texts, line_cases
+from infill.languages import language_for_id
+from infill.syntax import compiler_rejects, spliced_tree, tree_error_ranges
+from infill.task import Fill
+
+
+def parse_checks_only(doc, fills):
+    text, data, tree = spliced_tree(doc, fills)
+    return len(tree_error_ranges(tree, data)) + compiler_rejects(text, doc.language, (fills[0].start, fills[0].end), tree)
+
+
+def main(lines: int = 300, rounds: int = 3) -> None:
+    py = language_for_id("python")
+    cases = [(Document(text, py), start, end) for text, start, end in line_cases(heldout_texts(default_heldout_source()), lines, seed=3)]
+    timings = {"parse checks only": [], "with soundness checks": []}
+    for _ in range(rounds):
+        for name, check in (("parse checks only", parse_checks_only), ("with soundness checks", check_fills)):
+            for fill_text in ("x = foo(bar)", "return self.name"):  # names the file lacks; names it has
+                started = time.perf_counter()
+                for doc, start, end in cases:
+                    check(doc, [Fill(start, end, fill_text)])
+                timings[name].append((time.perf_counter() - started) / len(cases) * 1000)
+    ms = {name: round(statistics.median(values), 2) for name, values in timings.items()}
+    print(json.dumps({"lines": lines, "mean_file_chars": round(statistics.mean(len(d.text) for d, _, _ in cases)),
+                      "ms_per_check": ms, "ratio": round(ms["with soundness checks"] / ms["parse checks only"], 2)}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""Everything a filled file is checked for, in one pass: tree-sitter's ERROR/MISSING nodes, CPython's verdict
+(Python), and the defects of fills that parse but would not be kept (infill/soundness.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .document import Document
+from .positions import LineIndex
+from .soundness import Defect, undefined_names, unreachable_statements
+from .syntax import errors_within, python_module, spliced_tree, tree_error_ranges
+from .task import Fill
+
+
+@dataclass(frozen=True)
+class FillCheck:
+    """The filled text and what is wrong with it; `problems` counts like parse errors everywhere."""
+
+    text: str
+    new_ranges: list[tuple[int, int]]  # each fill's range in `text`
+    parse_errors: list[tuple[int, int]]  # ERROR/MISSING nodes (str offsets in `text`)
+    rejected: bool                     # the language's own parser rejects the text (Python)
+    defects: list[Defect]              # unreachable code, undefined names: only where they touch a fill
+
+    @property
+    def problem_ranges(self) -> list[tuple[int, int]]:
+        return sorted(self.parse_errors + [(a, b) for a, b, _ in self.defects])
+
+    @property
+    def problems(self) -> int:
+        return len(self.parse_errors) + len(self.defects) + self.rejected
+
+    def within(self, k: int) -> list[tuple[int, int]]:
+        """The problems touching fill k."""
+        return errors_within(self.problem_ranges, *self.new_ranges[k])
+
+    def describe(self, limit: int = 3) -> list[str]:
+        """One line per problem, with its 1-based line in the new text, for messages to the user."""
+        index = LineIndex.of(self.text)
+        lines = [f"line {index.position(a)[0] + 1}: {why}" for a, _, why in sorted(self.defects)]
+        lines = [f"line {index.position(a)[0] + 1}: syntax error" for a, _ in self.parse_errors] + lines
+        if self.rejected and not self.parse_errors:
+            lines.append("Python's own parser rejects the file")
+        return lines[:limit]
+
+
+def new_ranges_of(fills: list[Fill]) -> list[tuple[int, int]]:
+    """Where each fill lies in the spliced text."""
+    ranges, shift = [], 0
+    for fill in fills:
+        start = fill.start + shift
+        ranges.append((start, start + len(fill.text)))
+        shift += len(fill.text) - (fill.end - fill.start)
+    return ranges
+
+
+def check_fills(doc: Document, fills: list[Fill]) -> FillCheck:
+    """Splice `fills` into the document and check the result."""
+    text, data, tree = spliced_tree(doc, fills)
+    ranges = new_ranges_of(fills)
+    focus = (ranges[0][0], ranges[-1][1]) if ranges else None
+    module, module_start = python_module(text, doc.language, focus, tree)
+    rejected = doc.language.name == "python" and module is None
+    defects = unreachable_statements(tree, text, data, ranges) + undefined_names(text, module, module_start, ranges)
+    return FillCheck(text, ranges, tree_error_ranges(tree, data), rejected, defects)

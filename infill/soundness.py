@@ -1,0 +1,142 @@
+"""Fills that parse but nobody would keep: statements a return/raise/break leaves unreachable in the same block
+(every language), and names read in the fill that nothing in the file defines (Python).
+
+These are counted beside parse errors (infill/checks.py), so every comparison with the file without the fill
+(acceptance, repair rounds, ranking, cut-back ghost text) refuses or repairs them like a broken line. Only what
+lies in a fill counts: the code around it is the user's.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import re
+
+from tree_sitter import Node, Tree
+
+from .positions import LineIndex, byte_offset, str_offset
+
+Defect = tuple[int, int, str]  # str offsets in the filled text, and what is wrong there
+
+# Statements after which nothing in the same block runs (Rust wraps its return/break in an expression statement).
+TERMINATORS = frozenset({"return_statement", "raise_statement", "throw_statement", "break_statement",
+                         "continue_statement"})
+RUST_TERMINATORS = frozenset({"return_expression", "break_expression", "continue_expression"})
+# Blocks whose statements run in order, in the nine grammars.
+BLOCKS = frozenset({"block", "module", "compound_statement", "case_statement", "statement_block", "switch_case",
+                    "switch_default", "switch_block_statement_group", "constructor_body", "statement_list",
+                    "program", "translation_unit", "source_file"})
+# What may rightly follow a return: a jump target, declarations the language hoists, preprocessor lines (and comments).
+REACHABLE_ANYWAY = ("preproc", "labeled_statement", "function_declaration",
+                    "generator_function_declaration", "interface_declaration", "type_alias_declaration",
+                    "function_item", "struct_item", "enum_item", "impl_item", "use_declaration", "empty_statement")
+# Names every module can read: builtins, and module-level names CPython defines that builtins does not list.
+BUILTIN_NAMES = frozenset(dir(builtins)) | {"__file__", "__path__", "__builtins__", "__annotations__", "__class__",
+                                            "__qualname__", "__module__", "__dict__"}
+
+
+def overlaps(a: int, b: int, ranges: list[tuple[int, int]]) -> bool:
+    """Whether [a, b) shares at least one character with a range (an empty fill holds nothing)."""
+    return any(a < hi and b > lo for lo, hi in ranges)
+
+
+def _terminates(node: Node) -> bool:
+    if node.type in TERMINATORS:
+        return True
+    return node.type == "expression_statement" and node.named_child_count > 0 and \
+        node.named_children[0].type in RUST_TERMINATORS
+
+
+def _harmless(node: Node) -> bool:
+    """Dead code that does nothing: a `break`, `continue` or `pass` (HumanEval's own `return y` then `break`), or
+    `yield` alone, the idiom that makes a function a generator. A second `return` is not: it is code lost."""
+    if node.type in ("break_statement", "continue_statement", "pass_statement"):
+        return True
+    inner = node.named_children[0].type if node.type == "expression_statement" and node.named_child_count == 1 else ""
+    return inner in ("yield", "break_expression", "continue_expression")
+
+
+def unreachable_statements(tree: Tree, text: str, data: bytes, fill_ranges: list[tuple[int, int]]) -> list[Defect]:
+    """Statements right after a terminator in the same block, where the terminator or that statement is fill text;
+    the defect lies on the part that is fill text (a fill's `return` may cut off the code after it). Only the
+    nodes around the fills are visited: a keystroke's check costs the fill's depth, not the file's size."""
+    spans = [(byte_offset(text, a), byte_offset(text, b)) for a, b in fill_ranges if b > a]
+    defects, stack = [], [tree.root_node] if spans else []
+    while stack:
+        node = stack.pop()
+        stack.extend(c for c in node.children if any(c.start_byte <= hi and c.end_byte >= lo for lo, hi in spans))
+        if node.type not in BLOCKS or node.has_error:  # a broken block's statements are the parser's guesses
+            continue
+        statements = [c for c in node.named_children
+                      if "comment" not in c.type and not c.type.startswith(REACHABLE_ANYWAY)]
+        for before, after in zip(statements, statements[1:]):
+            if not _terminates(before) or _harmless(after):
+                continue
+            first, second = [(str_offset(data, n.start_byte), str_offset(data, n.end_byte)) for n in (before, after)]
+            if overlaps(*second, fill_ranges):
+                defects.append((*second, f"unreachable code after `{_keyword(before)}`"))
+            elif overlaps(*first, fill_ranges):
+                defects.append((*first, f"`{_keyword(before)}` makes the code after it unreachable"))
+    return defects
+
+
+def _keyword(node: Node) -> str:
+    return (node.text or b"").decode("utf-8", errors="replace").split(None, 1)[0].rstrip(";")
+
+
+def _bound_names(module: ast.Module) -> set[str]:
+    """Every name the module binds anywhere, in any scope (scopes are not told apart: a lenient check)."""
+    names = set()
+    for node in ast.walk(module):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            names.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+        elif isinstance(node, ast.alias):
+            names.add((node.asname or node.name).split(".")[0])
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            names.update(node.names)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)
+        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+            names.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            names.add(node.rest)
+        elif type(node).__name__ in ("TypeVar", "ParamSpec", "TypeVarTuple"):
+            names.add(node.name)
+    return names
+
+
+def undefined_names(text: str, module: ast.Module | None, module_start: int,
+                    fill_ranges: list[tuple[int, int]]) -> list[Defect]:
+    """Python names the fill reads that the file defines nowhere: not bound anywhere in the parsed code, not a
+    builtin, and not even mentioned outside the fills (a name used elsewhere comes from somewhere the file knows)."""
+    if module is None or not any(hi > lo for lo, hi in fill_ranges) or re.search(r"\bimport\s+\*", text):
+        return []  # (a star import may define anything)
+    index = LineIndex.of(text[module_start:])
+
+    def row(offset: int) -> int:  # the 1-based line of the parsed text, as CPython counts
+        return index.position(min(max(0, offset - module_start), len(index.text)))[0] + 1
+    rows = [(row(a), row(b)) for a, b in fill_ranges if b > a]
+    near = [stmt for stmt in module.body
+            if any(stmt.lineno <= hi and (stmt.end_lineno or stmt.lineno) >= lo for lo, hi in rows)]
+    suspects = []  # names read in the statements around the fills that are no builtin
+    for node in (n for stmt in near for n in ast.walk(stmt)):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in BUILTIN_NAMES:
+            a = module_start + index.offset(node.lineno - 1, node.col_offset, "utf-8", clamp=True)
+            if overlaps(a, a + len(node.id), fill_ranges):
+                suspects.append((a, a + len(node.id), node.id))
+    if not suspects:
+        return []
+    outside, at = [], 0
+    for lo, hi in fill_ranges:
+        outside.append(text[at:lo])
+        at = hi
+    outside.append(text[at:])
+    outside_text = "".join(outside)
+    unknown = {name for _, _, name in suspects if not re.search(rf"(?<!\w){name}(?!\w)", outside_text)}
+    if unknown:  # the costlier walk, only for names the rest of the file never mentions
+        unknown -= _bound_names(module)
+    return sorted((a, b, f"`{name}` is defined nowhere in the file") for a, b, name in suspects if name in unknown)
