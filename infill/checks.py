@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import ast
+import warnings
 from dataclasses import dataclass
 
 from .document import Document
 from .positions import LineIndex
 from .soundness import Defect, undefined_names, unreachable_statements
-from .syntax import errors_within, python_module, spliced_tree, tree_error_ranges
+from .syntax import BIG_FILE_CHARS, errors_within, python_module, spliced_tree, tree_error_ranges
 from .task import Fill
 
 
@@ -37,11 +39,32 @@ class FillCheck:
     def describe(self, limit: int = 3) -> list[str]:
         """One line per problem, with its 1-based line in the new text, for messages to the user."""
         index = LineIndex.of(self.text)
-        lines = [f"line {index.position(a)[0] + 1}: {why}" for a, _, why in sorted(self.defects)]
-        lines = [f"line {index.position(a)[0] + 1}: syntax error" for a, _ in self.parse_errors] + lines
+        lines = [f"line {index.position(a)[0] + 1}: {_syntax_error(self.text[a:b])}" for a, b in self.parse_errors]
         if self.rejected and not self.parse_errors:
-            lines.append("Python's own parser rejects the file")
+            lines.append(_compiler_message(self.text))
+        lines += [f"line {index.position(a)[0] + 1}: {why}" for a, _, why in sorted(self.defects)]
         return lines[:limit]
+
+
+def _syntax_error(source: str) -> str:
+    """What tree-sitter could not place: the start of its text, or that something is missing there."""
+    snippet = source.strip().split("\n")[0][:24]
+    return f"syntax error at `{snippet}`" if snippet else "syntax error: something is missing here"
+
+
+def _compiler_message(text: str) -> str:
+    """CPython's own message and line for a text only it rejects (a big file's is not parsed again whole)."""
+    if len(text) > BIG_FILE_CHARS:
+        return "Python's own parser rejects the file"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(text)
+    except SyntaxError as exc:
+        return f"line {exc.lineno}: {exc.msg}"
+    except (ValueError, MemoryError, RecursionError) as exc:
+        return f"Python's own parser rejects the file ({type(exc).__name__})"
+    return "Python's own parser rejects the file"
 
 
 def new_ranges_of(fills: list[Fill]) -> list[tuple[int, int]]:

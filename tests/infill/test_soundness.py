@@ -123,3 +123,10 @@ def test_repair_rounds_redenoise_a_line_that_reads_an_undefined_name(tiny_denois
     assert not without.accepted and "is defined nowhere in the file" in without.refusal()
     repaired = run_infill(lying(), doc, [span], options(2))
     assert repaired.accepted and repaired.text == "def area(w, h):\n    return w * h\n" and repaired.trace.remasked > 0
+
+
+def test_problems_are_described_for_the_user():
+    source = "def f(x):\n    @\n    return x\n"
+    assert _check("python", source, "if x:").describe() == ["line 3: expected an indented block after 'if' statement on line 2"]
+    assert _check("python", source, "x = = 1").describe()[0] == "line 2: syntax error at `=`"
+    assert _check("python", source, "y = nowhere").describe() == ["line 2: `nowhere` is defined nowhere in the file"]
