@@ -178,6 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--weight-decay", type=float, default=0.1)
     r.add_argument("--decay", default="all", choices=["all", "matrices"],
                    help="weight decay on all parameters, or only on matrices (not norms and embeddings)")
+    r.add_argument("--compile", action="store_true", help="run the model's blocks through torch.compile (about "
+                                                           "1.3x faster steps on CPU; falls back when it cannot)")
     r.add_argument("--init-from", default="", help="start a new run from this checkpoint's weights and tokenizer "
                                                   "(e.g. model/weights, the built-in model)")
     k = tsub.add_parser("pack", help="tokenize a corpus into compressed uint16 chunks small enough to travel to a GPU "

@@ -331,7 +331,8 @@ def train_command(args) -> int:
                                   threads=args.threads, device=args.device, precision=args.precision,
                                   snapshot_every=args.snapshot_every, uniform_fraction=args.uniform_fraction,
                                   pad_weight=args.pad_weight, languages=args.languages, init_from=args.init_from,
-                                  vocab_size=args.vocab_size, weight_decay=args.weight_decay, decay=args.decay))
+                                  vocab_size=args.vocab_size, weight_decay=args.weight_decay, decay=args.decay,
+                                  compile=args.compile))
     except MixtureError as exc:
         raise InfillError(str(exc)) from None
     print(f"checkpoint: {ckpt}")

@@ -138,9 +138,11 @@ class DiffusionTransformer(nn.Module):
         """Token logits for final hidden states (training computes them only where the loss needs them)."""
         return self.head(self.norm(features))
 
-    def features(self, ids: torch.Tensor, attention_mask: torch.Tensor | None = None, cache=None) -> torch.Tensor:
+    def features(self, ids: torch.Tensor, attention_mask: torch.Tensor | None = None, cache=None,
+                 blocks: list[nn.Module] | None = None) -> torch.Tensor:
         """Hidden states after the last block, before the final norm: (B, L, D), or (B, A, D) at the cache's
-        active columns when `cache` (model.kv_cache.ContextCache) holds the other columns' keys and values."""
+        active columns when `cache` (model.kv_cache.ContextCache) holds the other columns' keys and values.
+        `blocks`: the same blocks wrapped (training passes them through torch.compile), used on a full pass."""
         B, L = ids.shape
         key = (L, str(ids.device))
         if key not in self._rope:
@@ -158,7 +160,7 @@ class DiffusionTransformer(nn.Module):
             return x  # (B, A, D), or (N, D) with live slots
         x = self.embed(ids)  # (B, L, D)
         kvs = [[] for _ in self.blocks] if cache is not None else [None] * len(self.blocks)
-        for block, kv in zip(self.blocks, kvs):
+        for block, kv in zip(blocks or self.blocks, kvs):
             x = block(x, cos, sin, keep, kv)
         if cache is not None:
             cache.store([kv[0] for kv in kvs], [kv[1] for kv in kvs])

@@ -126,10 +126,11 @@ def make_batch(texts, tok, seq_len: int, batch_size: int, rng: random.Random,
 
 
 def diffusion_loss(model, ids, masked, weights, candidates, mask_id: int, pad_id: int = -1,
-                   pad_weight: float = 1.0) -> torch.Tensor:
+                   pad_weight: float = 1.0, blocks=None) -> torch.Tensor:
     """Masked-diffusion ELBO: CE on masked positions weighted by 1/t, averaged over candidate positions;
-    `<|pad|>` targets (the surplus of span holes: easy, and most of their positions) weigh `pad_weight`."""
-    features = model.features(ids.masked_fill(masked, mask_id))  # (B, L, D)
+    `<|pad|>` targets (the surplus of span holes: easy, and most of their positions) weigh `pad_weight`.
+    `blocks`: the model's blocks compiled (model.training.train.compiled_blocks), or None."""
+    features = model.features(ids.masked_fill(masked, mask_id), blocks=blocks)  # (B, L, D)
     # Logits only where the loss looks: the vocabulary projection is a third of a step's compute.
     logits = model.logits_at(features[masked])  # (M, V)
     targets = ids[masked]  # (M,)

@@ -117,3 +117,37 @@ def test_the_card_says_how_the_run_masked_its_examples():
     assert "every example uniformly" in uniform and "no `<|pad|>` targets" in uniform and "continued" not in uniform
     mixed = _objective({"uniform_fraction": 0.3, "pad_weight": 1.0}, {"from": "model/weights", "tokens": 1})
     assert "30% of examples uniformly" in mixed and "weighted 1.0" in mixed and "model/weights" in mixed
+
+
+def test_compiled_blocks_train_the_same_model(tmp_path):
+    """torch.compile'd blocks share the model's parameters: the same losses step by step as eager blocks, and the
+    checkpoint is the plain model's (no `_orig_mod` keys)."""
+    import torch
+
+    from model.checkpoint import load_checkpoint
+    from model.training.objective import diffusion_loss
+    from model.training.train import compiled_blocks, new_model
+    from tests.conftest import build_tiny_checkpoint
+
+    _, tok, _ = load_checkpoint(build_tiny_checkpoint(tmp_path / "tiny"), "cpu")
+    torch.manual_seed(0)
+    eager = new_model("tiny", tok, 128)
+    compiled = new_model("tiny", tok, 128)
+    compiled.load_state_dict(eager.state_dict())
+    blocks = compiled_blocks(compiled)
+    optims = [torch.optim.AdamW(m.parameters(), lr=1e-3) for m in (eager, compiled)]
+    for step in range(3):
+        g = torch.Generator().manual_seed(step)
+        ids = torch.randint(10, tok.vocab_size, (2, 32), generator=g)
+        masked = torch.rand(2, 32, generator=g) < 0.5
+        losses = []
+        for model, optim, wrapped in ((eager, optims[0], None), (compiled, optims[1], blocks)):
+            loss = diffusion_loss(model, ids, masked, torch.ones(2), torch.ones(2, 32, dtype=torch.bool), tok.mask_id,
+                                  blocks=wrapped)
+            optim.zero_grad()
+            loss.backward()
+            optim.step()
+            losses.append(loss.item())
+        assert abs(losses[0] - losses[1]) < 1e-4, (step, losses)
+    assert all(torch.allclose(a, b, atol=1e-5) for a, b in zip(eager.state_dict().values(), compiled.state_dict().values()))
+    assert not any("_orig_mod" in key for key in compiled.state_dict())
