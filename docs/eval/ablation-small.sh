@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The 1-CPU-hour ablations at the small size (issue 15): one change per arm against the v2 recipe, equal steps and
-# data (2,500 steps x 16 x 256 = 10.2M tokens, about an hour on one thread here), two arms at a time on 2 cores,
-# all from scratch on corpus v2 with the same language mix. Each arm is scored on held-out pygls by
+# The 1-CPU-hour ablations at the small size (issue 15): one change per arm, equal steps and data (2,500 steps x
+# 16 x 256 = 10.2M tokens, about an hour on one thread here), two arms at a time on 2 cores, all from scratch on
+# corpus v2 with the same language mix: the objective arms against the v2 recipe, the rest against their winner
+# (uniform masking only). Blocks compiled (`--compile`: faster, the same model). Each arm is scored on held-out pygls by
 # `eval masked-code` and by its own code-only validation (runs/abl2-ARM/state.json). Resumable: a finished arm
 # is skipped, an interrupted one resumes from its checkpoint. Needs runs/corpus-v2 (see README, Model v2).
 # Tokenizer size compares by bits per byte of the masked text (eval masked-code reports it; CE per token does not
@@ -12,7 +13,7 @@ set -e
 cd "$(dirname "$0")/../.."
 . .venv/bin/activate
 MIX=python=6,c=1,cpp=1,go=1,javascript=1,typescript=1,rust=1,java=1
-BASE="--corpus runs/corpus-v2 --languages $MIX --steps 2500 --threads 1 --snapshot-every 100000"
+BASE="--corpus runs/corpus-v2 --languages $MIX --steps 2500 --threads 1 --snapshot-every 100000 --compile"
 score() {  # run, output suffix, eval arguments: written whole or not at all, skipped when already written
   [ -f runs/$1.$2.json ] && return
   OMP_NUM_THREADS=1 diffusion-lsp eval "${@:3}" --model runs/$1/checkpoint --json > runs/$1.$2.json.tmp 2>/dev/null
