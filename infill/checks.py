@@ -82,7 +82,9 @@ def check_fills(doc: Document, fills: list[Fill]) -> FillCheck:
     text, data, tree = spliced_tree(doc, fills)
     ranges = new_ranges_of(fills)
     focus = (ranges[0][0], ranges[-1][1]) if ranges else None
-    module, module_start = python_module(text, doc.language, focus, tree)
+    module, window = python_module(text, doc.language, focus, tree)
     rejected = doc.language.name == "python" and module is None
-    defects = unreachable_statements(tree, text, data, ranges) + undefined_names(text, module, module_start, ranges)
+    replaced = tuple((f.start, f.end) for f in fills)
+    defects = unreachable_statements(tree, text, data, ranges) + \
+        undefined_names(text, doc.text, replaced, module, window, ranges)
     return FillCheck(text, ranges, tree_error_ranges(tree, data), rejected, defects)

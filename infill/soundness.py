@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import builtins
 import re
+from functools import lru_cache
 
 from tree_sitter import Node, Tree
 
@@ -31,6 +32,8 @@ REACHABLE_ANYWAY = ("preproc", "labeled_statement", "function_declaration",
                     "generator_function_declaration", "interface_declaration", "type_alias_declaration",
                     "function_item", "struct_item", "enum_item", "impl_item", "use_declaration", "empty_statement")
 # Names every module can read: builtins, and module-level names CPython defines that builtins does not list.
+_WORD = re.compile(r"[^\W\d]\w*")
+_STAR_IMPORT = re.compile(r"\bimport\s+\*")
 BUILTIN_NAMES = frozenset(dir(builtins)) | {"__file__", "__path__", "__builtins__", "__annotations__", "__class__",
                                             "__qualname__", "__module__", "__dict__"}
 
@@ -57,27 +60,32 @@ def _harmless(node: Node) -> bool:
 
 
 def unreachable_statements(tree: Tree, text: str, data: bytes, fill_ranges: list[tuple[int, int]]) -> list[Defect]:
-    """Statements right after a terminator in the same block, where the terminator or that statement is fill text;
-    the defect lies on the part that is fill text (a fill's `return` may cut off the code after it). Only the
-    nodes around the fills are visited: a keystroke's check costs the fill's depth, not the file's size."""
-    spans = [(byte_offset(text, a), byte_offset(text, b)) for a, b in fill_ranges if b > a]
-    defects, stack = [], [tree.root_node] if spans else []
-    while stack:
-        node = stack.pop()
-        stack.extend(c for c in node.children if any(c.start_byte <= hi and c.end_byte >= lo for lo, hi in spans))
-        if node.type not in BLOCKS or node.has_error:  # a broken block's statements are the parser's guesses
-            continue
-        statements = [c for c in node.named_children
-                      if "comment" not in c.type and not c.type.startswith(REACHABLE_ANYWAY)]
-        for before, after in zip(statements, statements[1:]):
-            if not _terminates(before) or _harmless(after):
+    """Statements right after a terminator in the same block, where that statement or the terminator starts in a
+    fill (a fill's `return` may cut off the code after it; code that merely contains a fill is the user's). Only the
+    innermost block around each fill and the nodes overlapping the fill are visited."""
+    defects = set()
+    for lo, hi in ((byte_offset(text, a), byte_offset(text, b)) for a, b in fill_ranges if b > a):
+        start = tree.root_node.descendant_for_byte_range(lo, hi) or tree.root_node
+        while start.parent is not None and start.type not in BLOCKS:
+            start = start.parent
+        stack = [start]
+        while stack:
+            node = stack.pop()
+            stack.extend(c for c in node.children if c.start_byte < hi and c.end_byte > lo)
+            if node.type not in BLOCKS or node.has_error:  # a broken block's statements are the parser's guesses
                 continue
-            first, second = [(str_offset(data, n.start_byte), str_offset(data, n.end_byte)) for n in (before, after)]
-            if overlaps(*second, fill_ranges):
-                defects.append((*second, f"unreachable code after `{_keyword(before)}`"))
-            elif overlaps(*first, fill_ranges):
-                defects.append((*first, f"`{_keyword(before)}` makes the code after it unreachable"))
-    return defects
+            statements = [c for c in node.named_children
+                          if "comment" not in c.type and not c.type.startswith(REACHABLE_ANYWAY)]
+            for before, after in zip(statements, statements[1:]):
+                if not _terminates(before) or _harmless(after):
+                    continue
+                if lo <= after.start_byte < hi:
+                    defects.add((str_offset(data, after.start_byte), str_offset(data, after.end_byte),
+                                 f"unreachable code after `{_keyword(before)}`"))
+                elif lo <= before.start_byte < hi:
+                    defects.add((str_offset(data, before.start_byte), str_offset(data, before.end_byte),
+                                 f"`{_keyword(before)}` makes the code after it unreachable"))
+    return sorted(defects)
 
 
 def _keyword(node: Node) -> str:
@@ -109,13 +117,30 @@ def _bound_names(module: ast.Module) -> set[str]:
     return names
 
 
-def undefined_names(text: str, module: ast.Module | None, module_start: int,
-                    fill_ranges: list[tuple[int, int]]) -> list[Defect]:
-    """Python names the fill reads that the file defines nowhere: not bound anywhere in the parsed code, not a
-    builtin, and not even mentioned outside the fills (a name used elsewhere comes from somewhere the file knows)."""
-    if module is None or not any(hi > lo for lo, hi in fill_ranges) or re.search(r"\bimport\s+\*", text):
+@lru_cache(maxsize=8)
+def _words_around(text: str, spans: tuple[tuple[int, int], ...]) -> tuple[frozenset[str], bool]:
+    """Every identifier-like word of a document's text outside the spans a fill replaces, and whether it
+    star-imports (computed once per text and spans: every candidate of a request is checked against the same)."""
+    pieces, at = [], 0
+    for start, end in spans:
+        pieces.append(text[at:start])
+        at = end
+    pieces.append(text[at:])
+    outside = "\n".join(pieces)
+    return frozenset(_WORD.findall(outside)), bool(_STAR_IMPORT.search(outside))
+
+
+def undefined_names(text: str, original: str, spans: tuple[tuple[int, int], ...], module: ast.Module | None,
+                    window: tuple[int, int], fill_ranges: list[tuple[int, int]]) -> list[Defect]:
+    """Python names the fill reads that the file defines nowhere: not bound anywhere in the parsed code (`module`,
+    of text[window]), not a builtin, and not even a word of the document outside the replaced `spans` (`original`:
+    a name used elsewhere comes from somewhere the file knows)."""
+    words, star_import = _words_around(original, spans)
+    if module is None or star_import or not any(hi > lo for lo, hi in fill_ranges) or \
+            any(_STAR_IMPORT.search(text[lo:hi]) for lo, hi in fill_ranges):
         return []  # (a star import may define anything)
-    index = LineIndex.of(text[module_start:])
+    module_start = window[0]
+    index = LineIndex.of(text[window[0]:window[1]])
 
     def row(offset: int) -> int:  # the 1-based line of the parsed text, as CPython counts
         return index.position(min(max(0, offset - module_start), len(index.text)))[0] + 1
@@ -130,13 +155,7 @@ def undefined_names(text: str, module: ast.Module | None, module_start: int,
                 suspects.append((a, a + len(node.id), node.id))
     if not suspects:
         return []
-    outside, at = [], 0
-    for lo, hi in fill_ranges:
-        outside.append(text[at:lo])
-        at = hi
-    outside.append(text[at:])
-    outside_text = "".join(outside)
-    unknown = {name for _, _, name in suspects if not re.search(rf"(?<!\w){name}(?!\w)", outside_text)}
+    unknown = {name for _, _, name in suspects if name not in words}
     if unknown:  # the costlier walk, only for names the rest of the file never mentions
         unknown -= _bound_names(module)
     return sorted((a, b, f"`{name}` is defined nowhere in the file") for a, b, name in suspects if name in unknown)

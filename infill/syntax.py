@@ -75,21 +75,20 @@ def compiler_rejects(text: str, spec: LanguageSpec, focus: tuple[int, int] | Non
 
 
 def python_module(text: str, spec: LanguageSpec, focus: tuple[int, int] | None = None,
-                  tree: Tree | None = None) -> tuple[ast.Module | None, int]:
+                  tree: Tree | None = None) -> tuple[ast.Module | None, tuple[int, int]]:
     """CPython's AST of a Python text (in a big file, of the top-level statements around `focus`) and the str
-    offset the parsed text starts at; None when CPython rejects it or the language is not Python."""
+    offsets of the text it parsed; None when CPython rejects it or the language is not Python."""
+    window = (0, len(text))
     if spec.name != "python":
-        return None, 0
-    start = 0
+        return None, window
     if focus is not None and len(text) > BIG_FILE_CHARS:
-        start, end = top_level_window(text, spec, *focus, tree=tree)
-        text = text[start:end]
+        window = top_level_window(text, spec, *focus, tree=tree)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # invalid escape sequences and the like are not parse errors
-            return ast.parse(text), start
+            return ast.parse(text[window[0]:window[1]]), window
     except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return None, start
+        return None, window
 
 
 def top_level_window(text: str, spec: LanguageSpec, start: int, end: int, tree: Tree | None = None) -> tuple[int, int]:
