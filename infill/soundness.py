@@ -92,10 +92,24 @@ def _keyword(node: Node) -> str:
     return (node.text or b"").decode("utf-8", errors="replace").split(None, 1)[0].rstrip(";")
 
 
-def _bound_names(module: ast.Module) -> set[str]:
-    """Every name the module binds anywhere, in any scope (scopes are not told apart: a lenient check)."""
+def _nodes_on_rows(module: ast.Module, rows: list[tuple[int, int]]) -> list[ast.AST]:
+    """The AST nodes on the given 1-based line ranges: subtrees on other lines are never entered (a fill in a big
+    class costs its own lines)."""
+    found, stack = [], list(module.body)
+    while stack:
+        node = stack.pop()
+        first = getattr(node, "lineno", None)
+        if first is not None and not any(first <= hi and (node.end_lineno or first) >= lo for lo, hi in rows):
+            continue
+        found.append(node)
+        stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _bound_names(nodes: list[ast.AST]) -> set[str]:
+    """Every name the nodes bind, in any scope (scopes are not told apart: a lenient check)."""
     names = set()
-    for node in ast.walk(module):
+    for node in nodes:
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             names.add(node.id)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -135,27 +149,27 @@ def undefined_names(text: str, original: str, spans: tuple[tuple[int, int], ...]
     """Python names the fill reads that the file defines nowhere: not bound anywhere in the parsed code (`module`,
     of text[window]), not a builtin, and not even a word of the document outside the replaced `spans` (`original`:
     a name used elsewhere comes from somewhere the file knows)."""
-    words, star_import = _words_around(original, spans)
-    if module is None or star_import or not any(hi > lo for lo, hi in fill_ranges) or \
-            any(_STAR_IMPORT.search(text[lo:hi]) for lo, hi in fill_ranges):
-        return []  # (a star import may define anything)
+    if module is None or not any(hi > lo for lo, hi in fill_ranges):
+        return []
     module_start = window[0]
     index = LineIndex.of(text[window[0]:window[1]])
 
     def row(offset: int) -> int:  # the 1-based line of the parsed text, as CPython counts
         return index.position(min(max(0, offset - module_start), len(index.text)))[0] + 1
     rows = [(row(a), row(b)) for a, b in fill_ranges if b > a]
-    near = [stmt for stmt in module.body
-            if any(stmt.lineno <= hi and (stmt.end_lineno or stmt.lineno) >= lo for lo, hi in rows)]
-    suspects = []  # names read in the statements around the fills that are no builtin
-    for node in (n for stmt in near for n in ast.walk(stmt)):
+    near = _nodes_on_rows(module, rows)
+    suspects = []  # names read on the fills' lines that are no builtin
+    for node in near:
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in BUILTIN_NAMES:
             a = module_start + index.offset(node.lineno - 1, node.col_offset, "utf-8", clamp=True)
             if overlaps(a, a + len(node.id), fill_ranges):
                 suspects.append((a, a + len(node.id), node.id))
     if not suspects:
         return []
+    words, star_import = _words_around(original, spans)
+    if star_import or any(_STAR_IMPORT.search(text[lo:hi]) for lo, hi in fill_ranges):
+        return []  # a star import may define anything
     unknown = {name for _, _, name in suspects if name not in words}
-    if unknown:  # the costlier walk, only for names the rest of the file never mentions
-        unknown -= _bound_names(module)
+    if unknown:  # bound in the fill itself (what is bound outside it is a word outside it)
+        unknown -= _bound_names(near)
     return sorted((a, b, f"`{name}` is defined nowhere in the file") for a, b, name in suspects if name in unknown)
