@@ -36,6 +36,11 @@ class FillCheck:
         """The problems touching fill k."""
         return errors_within(self.problem_ranges, *self.new_ranges[k])
 
+    @property
+    def inside(self) -> int:
+        """Problems touching any fill (what a result reports as left in its fills)."""
+        return sum(len(self.within(k)) for k in range(len(self.new_ranges)))
+
     def describe(self, limit: int = 3) -> list[str]:
         """One line per problem, with its 1-based line in the new text, for messages to the user."""
         index = LineIndex.of(self.text)

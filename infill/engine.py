@@ -220,11 +220,10 @@ def _result(denoiser, req: Request, rows: list[Prepared], drafts: list[Draft], i
     best = ranked[0]
     text = splice(req.doc.text, best.fills)
     check = check_fills(req.doc, best.fills)
-    inside = sum(len(check.within(k)) for k in range(len(best.fills)))
     source = next((i for i, d in enumerate(drafts) if d.fills == best.fills), None)  # None: assembled or cut back
     tokens = sum(1 for lo, hi in rows[source].canvas.holes for t in ids[source, lo:hi].tolist() if t not in skip) \
         if source is not None else len(denoiser.tokenizer.encode("".join(f.text for f in best.fills)))
-    return InfillResult(text, best.fills, trace, tokens, inside, req.rounds, denoiser.name,
+    return InfillResult(text, best.fills, trace, tokens, check.inside, req.rounds, denoiser.name,
                         time.perf_counter() - req.started, best.accepted, ranked, req.baseline.allowed, check.describe())
 
 

@@ -80,8 +80,7 @@ def run_remote_infill(filler, doc: Document, spans: list[Span], options: InfillO
     trace.steps = trace.nfe
     trace.seconds = time.perf_counter() - started
     check = check_fills(doc, best.fills)
-    inside = sum(len(check.within(k)) for k in range(len(best.fills)))
     return InfillResult(splice(doc.text, best.fills), best.fills, trace, tokens=0,
-                        syntax_errors=inside, syntax_rounds=trace.nfe - len(spans),
+                        syntax_errors=check.inside, syntax_rounds=trace.nfe - len(spans),
                         model=filler.name, seconds=trace.seconds, accepted=best.accepted, candidates=ranked,
                         baseline_errors=baseline.allowed, problems=check.describe())

@@ -31,9 +31,9 @@ BLOCKS = frozenset({"block", "module", "compound_statement", "case_statement", "
 REACHABLE_ANYWAY = ("preproc", "labeled_statement", "function_declaration",
                     "generator_function_declaration", "interface_declaration", "type_alias_declaration",
                     "function_item", "struct_item", "enum_item", "impl_item", "use_declaration", "empty_statement")
-# Names every module can read: builtins, and module-level names CPython defines that builtins does not list.
 _WORD = re.compile(r"[^\W\d]\w*")
 _STAR_IMPORT = re.compile(r"\bimport\s+\*")
+# Names every module can read: builtins, and module-level names CPython defines that builtins does not list.
 BUILTIN_NAMES = frozenset(dir(builtins)) | {"__file__", "__path__", "__builtins__", "__annotations__", "__class__",
                                             "__qualname__", "__module__", "__dict__"}
 

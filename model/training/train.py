@@ -217,17 +217,19 @@ def train(opts: TrainOptions) -> Path:
                                                                                  rng, opts.uniform_fraction))
         for group in optim.param_groups:
             group["lr"] = lr_at(state["step"], opts)
+        def step_loss(through):
+            return diffusion_loss(model, ids, masked, weights, candidates, tok.mask_id, tok.pad_id, opts.pad_weight,
+                                  through)
         with autocast(opts):
             try:
-                loss = diffusion_loss(model, ids, masked, weights, candidates, tok.mask_id, tok.pad_id, opts.pad_weight,
-                                      blocks)
+                loss = step_loss(blocks)
             except Exception as exc:  # noqa: BLE001 - no C++ compiler and the like: the run goes on uncompiled
                 if blocks is None:
                     raise
                 tqdm.write(f"torch.compile failed ({type(exc).__name__}: {str(exc).splitlines()[0][:120]}); "
                            "training without it")
                 blocks = None
-                loss = diffusion_loss(model, ids, masked, weights, candidates, tok.mask_id, tok.pad_id, opts.pad_weight)
+                loss = step_loss(None)
         optim.zero_grad(set_to_none=True)
         loss.backward()
         loss = loss.item()
