@@ -41,8 +41,9 @@ def _installed_data(manifest: dict) -> str:
 Test suites and the HumanEval benchmark are excluded."""
 
 
-def _initial_model_data(run_dir: Path, state: dict) -> str:
-    """The Data section of the card of the model a run started from (copied into the run when it started)."""
+def _initial_model_data(run_dir: Path, state: dict, data: str) -> str:
+    """The Data section of the card of the model a run started from (copied into the run when it started); a table
+    identical to this run's `data` is named, not repeated, so a chain of continued runs stays readable."""
     init, card = state.get("init"), run_dir / INITIAL_CARD
     if not init or not card.is_file():
         return ""
@@ -52,6 +53,8 @@ def _initial_model_data(run_dir: Path, state: dict) -> str:
         return ""
     end = text.find("\n## ", start + 1)
     body = text[start + len("## Data"):end if end > 0 else len(text)].strip()
+    if data.strip() and body.startswith(data.strip()):
+        body = "The same data as this run, drawn the same way." + body[len(data.strip()):]
     return f"\n\n### Data of the initial model ({init['tokens']:,} tokens, {init['from']})\n\n{body.replace('### ', '#### ')}"
 
 
@@ -85,7 +88,7 @@ weighted by 1/t). {objective}
 
 ## Data
 
-{data}{_initial_model_data(run_dir, state)}
+{data}{_initial_model_data(run_dir, state, data)}
 
 ## Evaluation
 

@@ -151,3 +151,9 @@ def test_compiled_blocks_train_the_same_model(tmp_path):
         assert abs(losses[0] - losses[1]) < 1e-4, (step, losses)
     assert all(torch.allclose(a, b, atol=1e-5) for a, b in zip(eager.state_dict().values(), compiled.state_dict().values()))
     assert not any("_orig_mod" in key for key in compiled.state_dict())
+    # A run continued from that export on the same data names the repeated table instead of listing it twice.
+    again = TrainOptions(**{**opts.__dict__, "out": str(tmp_path / "run2"), "init_from": str(tmp_path / "weights")})
+    train(again)
+    card2 = (export_builtin(tmp_path / "run2", corpus, dest=tmp_path / "weights2") / "MODEL_CARD.md").read_text()
+    assert card2.count("| language | files |") == 1 and "The same data as this run, drawn the same way." in card2
+    assert "| stdlib | 3.11 | PSF-2.0 |" in card2, "the data further back is still listed"
