@@ -93,13 +93,17 @@ def _count_capped(tok, text: str, cap: int, from_end: bool) -> int:
     return n if len(piece) == len(text) else max(n, cap + 1)
 
 
-def build_canvas(doc: Document, spans: list[Span], hole_ids: list[list[int]], tok, window: int) -> Canvas:
-    """Token ids for the model: trimmed prefix + hole ids + code between holes + trimmed suffix."""
+def build_canvas(doc: Document, spans: list[Span], hole_ids: list[list[int]], tok, window: int,
+                 trained: int | None = None) -> Canvas:
+    """Token ids for the model: trimmed prefix + hole ids + code between holes + trimmed suffix. A model trained
+    on `trained`-token canvases gets about that many (and at least half of it as context beside long holes)."""
     pieces = [tok.encode(doc.text[a.end:b.start]) for a, b in zip(spans, spans[1:])]
     fixed = sum(len(h) for h in hole_ids) + sum(len(p) for p in pieces)
     room = window - fixed
     if room < 0:
         raise InfillError(f"the spans and the code between them need {fixed} tokens; the model's window is {window}")
+    if trained:
+        room = min(room, max(trained - fixed, trained // 2))
     head_need = _count_capped(tok, doc.text[:spans[0].start], room, from_end=True)
     tail_need = _count_capped(tok, doc.text[spans[-1].end:], room, from_end=False)
     if head_need + tail_need <= room:

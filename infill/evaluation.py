@@ -83,11 +83,20 @@ DECODERS = {"old": "budget", "search": "search", "true-length": "exact"}
 EVAL_SYNTAX_ROUNDS = 1  # as the language server's default
 
 
+@dataclass(frozen=True)
+class Arm:
+    """One way of filling that a benchmark measures: a decoder, and how much code the model sees (None: its window)."""
+
+    decoder: str
+    context_tokens: int | None = None
+    name: str = ""
+
+
 @dataclass
 class Tally:
-    """What one decoder did over a benchmark; a fill that is not accepted is not shown, so it cannot pass."""
+    """What one arm did over a benchmark; a fill that is not accepted is not shown, so it cannot pass."""
 
-    name: str
+    arm: Arm
     problems: int = 0
     passed: int = 0
     shown: int = 0
@@ -98,7 +107,7 @@ class Tally:
     seconds: float = 0.0
 
     def shows(self, result) -> bool:
-        return result.accepted or self.name == "old"  # the old engine showed every fill
+        return result.accepted or self.arm.decoder == "old"  # the old engine showed every fill
 
     def add(self, result, shown_ok: bool, parses: bool) -> None:
         self.problems += 1
@@ -115,7 +124,7 @@ class Tally:
     def report(self, key: str) -> dict:
         n = max(1, self.problems)
         shown = max(1, self.shown)
-        return {"name": self.name, key: round(self.passed / n, 4), "shown": round(self.shown / n, 4),
+        return {"name": self.arm.name, "context_tokens": self.arm.context_tokens, key: round(self.passed / n, 4), "shown": round(self.shown / n, 4),
                 "shown_no_worse": round(self.shown_no_worse / shown, 4),
                 "shown_that_parse": round(self.shown_parsing / shown, 4),
                 "holes_with_code": round(self.got_code / n, 4), "mean_nfe": round(self.nfe / n, 2),
@@ -149,12 +158,19 @@ def fill_problem(denoiser, problem: Problem, split: str, sampler: SamplerOptions
     return result.text, result
 
 
-def parse_decoders(names: str) -> list[str]:
+def parse_arms(names: str, contexts: str | None = None) -> list[Arm]:
+    """Every decoder named (or all) with every context size given (comma-separated token counts; none: the window)."""
     chosen = list(DECODERS) if names == "all" else [n.strip() for n in names.split(",") if n.strip()]
     unknown = [n for n in chosen if n not in DECODERS]
     if unknown or not chosen:
         raise InfillError(f"unknown decoder {', '.join(unknown) or names!r} (choose from all, {', '.join(DECODERS)})")
-    return chosen
+    try:
+        sizes = [int(c) for c in contexts.split(",")] if contexts else [None]
+    except ValueError:
+        raise InfillError(f"--context-tokens takes token counts such as 256,1024, not {contexts!r}") from None
+    if any(n is not None and n < 16 for n in sizes):
+        raise InfillError("--context-tokens must be at least 16")
+    return [Arm(d, n, d if len(sizes) == 1 else f"{d}@{n}") for d in chosen for n in sizes]
 
 
 def python_parses(program: str) -> bool:
@@ -168,22 +184,23 @@ def _sample(case: str, decoder: str, result, correct: bool, parses: bool, shown:
             "correct": correct, "parses": parses, "nfe": result.trace.nfe}
 
 
-def evaluate_humaneval(denoiser, split: str, data_dir: Path, limit: int | None, decoders: list[str],
+def evaluate_humaneval(denoiser, split: str, data_dir: Path, limit: int | None, arms: list[Arm],
                        samples: list | None = None) -> dict:
-    """pass@1 of each decoder; `samples`, when given, gets one `_sample` per problem and decoder."""
+    """pass@1 of each arm; `samples`, when given, gets one `_sample` per problem and arm."""
     problems = load_problems(split, data_dir, limit)
     report = {"model": denoiser.name, "split": split, "problems": len(problems), "budget_tokens": SPLITS[split][1],
               "steps": _sampler(split).steps, "decoders": []}
-    tallies = [Tally(name) for name in decoders]
+    tallies = [Tally(arm) for arm in arms]
     # Decoders take turns problem by problem, so a change in the machine's load touches them all alike.
-    for problem in tqdm(problems, desc=f"{split} ({', '.join(decoders)})", unit="problem", file=sys.stderr):
+    for problem in tqdm(problems, desc=f"{split} ({', '.join(a.name for a in arms)})", unit="problem", file=sys.stderr):
         for tally in tallies:
-            program, result = fill_problem(denoiser, problem, split, _sampler(split), DECODERS[tally.name])
+            program, result = fill_problem(denoiser, problem, split, _sampler(split), DECODERS[tally.arm.decoder],
+                                           context_tokens=tally.arm.context_tokens)
             ok = tally.shows(result) and passes(f"{program}\n{problem.test}\ncheck({problem.entry_point})\n")
             parses = python_parses(program)
             tally.add(result, ok, parses)
             if samples is not None:
-                samples.append(_sample(problem.task_id, tally.name, result, ok, parses, tally.shows(result)))
+                samples.append(_sample(problem.task_id, tally.arm.name, result, ok, parses, tally.shows(result)))
     report["decoders"] = [tally.report("pass_at_1") for tally in tallies]
     return report
 
@@ -225,21 +242,22 @@ def line_cases(texts: list[str], limit: int, seed: int = 0) -> list[tuple[str, i
     return cases
 
 
-def line_exact_match(denoiser, texts: list[str], limit: int, decoders: list[str], seed: int = 0,
+def line_exact_match(denoiser, texts: list[str], limit: int, arms: list[Arm], seed: int = 0,
                      samples: list | None = None) -> dict:
     """Mask one code line (from its first non-blank character) in held-out files; exact match of the shown fill."""
     cases = line_cases(texts, limit, seed)
-    tallies = [Tally(name) for name in decoders]
-    for text, start, end in tqdm(cases, desc=f"exact match ({', '.join(decoders)})", unit="line", file=sys.stderr):
+    tallies = [Tally(arm) for arm in arms]
+    for text, start, end in tqdm(cases, desc=f"exact match ({', '.join(a.name for a in arms)})", unit="line", file=sys.stderr):
         truth, doc = text[start:end], Document(text, PY)
         for tally in tallies:
-            budget = max(1, len(denoiser.tokenizer.encode(truth))) if tally.name == "true-length" else 32
+            budget = max(1, len(denoiser.tokenizer.encode(truth))) if tally.arm.decoder == "true-length" else 32
             result = run_infill(denoiser, doc, [Span(start, end, kind="line", single_line=True, budget=budget)],
                                 InfillOptions(sampler=_sampler("line"), syntax_rounds=EVAL_SYNTAX_ROUNDS, max_fill_tokens=budget,
-                                              lengths=DECODERS[tally.name]))
+                                              lengths=DECODERS[tally.arm.decoder],
+                                              context_tokens=tally.arm.context_tokens))
             exact, parses = tally.shows(result) and result.fills[0].text.strip() == truth.strip(), \
                 python_parses(result.text)
             tally.add(result, exact, parses)
             if samples is not None:
-                samples.append(_sample(truth, tally.name, result, exact, parses, tally.shows(result)))
+                samples.append(_sample(truth, tally.arm.name, result, exact, parses, tally.shows(result)))
     return {"lines": len(cases), "decoders": [tally.report("exact_match") for tally in tallies]}

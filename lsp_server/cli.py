@@ -144,6 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reports", nargs="*", help="plot: JSON reports printed by eval --json")
     p.add_argument("--out", help="plot: the PNG to write")
     p.add_argument("--samples", help="humaneval-infilling, line-exact-match: write each case's fills here (JSON lines)")
+    p.add_argument("--context-tokens", default=None,
+                   help="humaneval-infilling, line-exact-match: tokens of code the model sees, e.g. 256 or 256,1024 "
+                        "(each size an arm beside each decoder; default: the model's whole window)")
     p.add_argument("--json", action="store_true")
     _add_model_args(p)
 

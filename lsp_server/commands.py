@@ -249,13 +249,13 @@ def eval_command(args) -> int:
         return 0
     if args.limit is not None and args.limit < 1:
         raise InfillError("--limit must be at least 1")
-    decoders = evaluation.parse_decoders(args.decoders)
+    arms = evaluation.parse_arms(args.decoders, args.context_tokens)
     samples = [] if args.samples else None
     if args.benchmark == "humaneval-infilling":
         data = Path(args.data) if args.data else evaluation.default_data_dir()
         evaluation.load_problems(args.split, data, 1)  # bad split or missing data fail before the model loads
         denoiser = load_backend(args)
-        report = evaluation.evaluate_humaneval(denoiser, args.split, data, args.limit, decoders, samples)
+        report = evaluation.evaluate_humaneval(denoiser, args.split, data, args.limit, arms, samples)
     else:
         if args.corpus:
             from model.training.corpus import read_texts
@@ -276,7 +276,7 @@ def eval_command(args) -> int:
             report = {"model": denoiser.name, "source": source, "masked_code": scores}
         else:
             report = {"model": denoiser.name, "source": source,
-                      **evaluation.line_exact_match(denoiser, texts, args.limit or 200, decoders, samples=samples)}
+                      **evaluation.line_exact_match(denoiser, texts, args.limit or 200, arms, samples=samples)}
     if args.samples:
         Path(args.samples).write_text("".join(json.dumps(row) + "\n" for row in samples))
     if args.json:

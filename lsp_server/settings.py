@@ -30,12 +30,12 @@ class Settings:
     candidates: int = 1                # inline completion items, 1-3: the best-scored distinct candidates
     hole_marker: str = "<|fill|>"
     enabled_languages: list[str] = field(default_factory=lambda: [spec.name for spec in LANGUAGES])
-    context_tokens: int = 512          # how much surrounding code the model sees
+    context_tokens: int = 512          # the most surrounding code the model sees (its train_window caps it)
     syntax_rounds: int = 1
     cache: str = "reuse"               # none, prefix, dual, reuse: keep the context's keys/values between steps
                                        # (reuse: also between candidate lengths and between keystrokes)
     ghost_lengths: int = 2             # ghost text: candidate lengths decoded side by side (more: slower)
-    ghost_context_tokens: int = 1024   # ghost text: surrounding code the model sees
+    ghost_context_tokens: int = 1024   # ghost text: the most surrounding code the model sees
     ghost_max_tokens: int = 32         # ghost text: cap on one suggestion's tokens (a few lines)
     ghost_debounce_ms: int = 50        # keystrokes closer than this: wait for a pause before running the model
     threads: int = 0                   # CPU threads for the model; 0: torch's default (the physical cores)

@@ -53,8 +53,8 @@ def _initial_model_data(run_dir: Path, state: dict, data: str) -> str:
         return ""
     end = text.find("\n## ", start + 1)
     body = text[start + len("## Data"):end if end > 0 else len(text)].strip()
-    if data.strip() and body.startswith(data.strip()):
-        body = "The same data as this run, drawn the same way." + body[len(data.strip()):]
+    if data.strip():
+        body = body.replace(data.strip(), "The same data as this run, drawn the same way.")
     return f"\n\n### Data of the initial model ({init['tokens']:,} tokens, {init['from']})\n\n{body.replace('### ', '#### ')}"
 
 
@@ -132,6 +132,8 @@ def export_builtin(run_dir: str | Path, corpus_dir: str | Path, evaluation: str 
     meta.setdefault("tokens_seen", state.get("tokens", 0))
     meta.setdefault("train_seconds", state.get("seconds", 0.0))
     meta.setdefault("steps", state.get("step", 0))
+    if state.get("options", {}).get("seq_len"):
+        meta.setdefault("train_window", state["options"]["seq_len"])
     save_checkpoint(dest, model, tok, extra={k: v for k, v in meta.items() if k != "config"}, half=True)
     if (run_dir / "loss.png").is_file():
         shutil.copy(run_dir / "loss.png", dest / "loss.png")

@@ -109,7 +109,8 @@ def train_packed(pack: Path, out: Path, size: str, seconds: float, device: str, 
             log.append({"step": step, "tokens": tokens, "train_loss": loss.item(),
                         "seconds": round(done + time.perf_counter() - started, 1)})
     model.eval()
-    info = {"steps": step, "tokens_seen": tokens, "train_seconds": round(done + time.perf_counter() - started, 1),
+    info = {"steps": step, "tokens_seen": tokens, "train_window": seq_len,
+            "train_seconds": round(done + time.perf_counter() - started, 1),
             "size": size if not resume else before.get("size", size), "device": device, "val_tokens": int(val.size),
             "chunks": chunks, "total_seconds": total, "uniform_fraction": uniform_fraction, "pad_weight": pad_weight}
     write_shards(model, out, info)

@@ -255,7 +255,8 @@ def train(opts: TrainOptions) -> Path:
         snapshot = state["step"] % opts.snapshot_every == 0
         if state["step"] % opts.save_every == 0 or state["step"] == opts.steps or snapshot:
             model.eval()
-            save_checkpoint(ckpt_dir, model, tok, extra={"tokens_seen": state["tokens"], "train_seconds": state["seconds"], "steps": state["step"]})
+            save_checkpoint(ckpt_dir, model, tok, extra={"tokens_seen": state["tokens"], "train_seconds": state["seconds"], "steps": state["step"],
+                                                          "train_window": opts.seq_len})
             model.train()
             torch.save(optim.state_dict(), optim_path)
             state_path.write_text(json.dumps(state))

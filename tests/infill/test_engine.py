@@ -77,6 +77,37 @@ def test_context_keeps_whole_units_nearest_the_hole(tiny_denoiser):
     assert kept.startswith("def helper_") and "def helper_39" in kept and "def helper_0(" not in kept
 
 
+def test_a_model_sees_about_the_canvas_it_was_trained_on(tiny_denoiser):
+    from infill.context import build_canvas
+    functions = "".join(f"def helper_{i}(value):\n    return value + {i}\n\n\n" for i in range(40))
+    doc = Document(functions + "def target():\n    <|fill|>\n" + functions, PY)
+    spans, tok, mask = select_holes(doc), tiny_denoiser.tokenizer, tiny_denoiser.mask_id
+    assert len(build_canvas(doc, spans, [[mask] * 8], tok, 1024).ids) > 600
+    assert len(build_canvas(doc, spans, [[mask] * 8], tok, 1024, trained=128).ids) <= 128
+    long_hole = build_canvas(doc, spans, [[mask] * 120], tok, 1024, trained=128)
+    assert 120 + 40 <= len(long_hole.ids) <= 120 + 64, "beside a long hole it still gets half the trained window"
+    assert len(build_canvas(doc, spans, [[mask] * 8], tok, 96, trained=128).ids) <= 96, "the window still caps it"
+
+
+def test_the_trained_window_travels_in_the_checkpoint(tiny_checkpoint, tmp_path, monkeypatch):
+    import infill.engine
+    canvases = []
+    monkeypatch.setattr(infill.engine, "build_canvas", lambda *a: canvases.append(infill.context.build_canvas(*a)) or canvases[-1])
+    from model.checkpoint import load_checkpoint, save_checkpoint
+    from model.denoiser import load_denoiser
+    assert load_denoiser(str(tiny_checkpoint), "cpu").train_window is None, "unknown: the whole window"
+    model, tok, meta = load_checkpoint(tiny_checkpoint)
+    save_checkpoint(tmp_path / "ckpt", model, tok, extra={**{k: v for k, v in meta.items() if k != "config"},
+                                                          "train_window": 64})
+    denoiser = load_denoiser(str(tmp_path / "ckpt"), "cpu")
+    assert denoiser.train_window == 64
+    functions = "".join(f"def helper_{i}(value):\n    return value + {i}\n\n\n" for i in range(40))
+    doc = Document(functions + "def target():\n    <|fill|>\n" + functions, PY)
+    result = run_infill(denoiser, doc, select_holes(doc), _options(syntax_rounds=0, max_fill_tokens=8))
+    assert result.text.startswith(functions) and result.text.endswith(functions)
+    assert canvases and all(len(c.ids) <= 64 for c in canvases), "the engine keeps the canvas to the trained window"
+
+
 def test_window_too_small_for_the_spans(tiny_denoiser):
     doc = Document("a = <|fill|>\n" + "b = 2\n" * 50 + "c = <|fill|>\n", PY)
     with pytest.raises(InfillError, match="window"):

@@ -186,6 +186,19 @@ def test_eval_runs_the_chosen_decoders(tiny_checkpoint, tmp_path):
         assert sum(c["correct"] for c in mine) / 2 == row["pass_at_1"] and sum(c["shown"] for c in mine) / 2 == row["shown"]
 
 
+def test_eval_compares_context_sizes_as_arms(tiny_checkpoint, tmp_path):
+    (tmp_path / "held_out.py").write_text("".join(f"def f{i}(x):\n    return x + {i}\n\n" for i in range(40)))
+    samples = tmp_path / "samples.jsonl"
+    run = cli("eval", "line-exact-match", "--limit", "2", "--decoders", "search", "--context-tokens", "32,1024",
+              "--source", tmp_path, "--json", "--model", tiny_checkpoint, "--samples", samples)
+    assert run.returncode == 0, run.stderr
+    rows = json.loads(run.stdout)["decoders"]
+    assert [(r["name"], r["context_tokens"]) for r in rows] == [("search@32", 32), ("search@1024", 1024)]
+    assert [json.loads(line)["decoder"] for line in samples.read_text().splitlines()] == ["search@32", "search@1024"] * 2
+    bad = cli("eval", "line-exact-match", "--context-tokens", "lots", "--source", tmp_path, "--model", tiny_checkpoint)
+    assert bad.returncode == 2 and "--context-tokens takes token counts" in bad.stderr and "Traceback" not in bad.stderr
+
+
 def test_eval_data_ships_with_the_package():
     from infill.evaluation import PACKAGED_DATA, load_problems
     assert (PACKAGED_DATA / "LICENSE").is_file()

@@ -78,6 +78,12 @@ def test_a_run_starts_from_another_checkpoint_with_a_language_mix(tmp_path, tiny
     card = (export_builtin(run, corpus, dest=tmp_path / "weights") / "MODEL_CARD.md").read_text()
     assert "(python=3,go=1)" in card and "| stdlib | 3.11 | PSF-2.0 |" in card, "the initial model's data is listed"
     assert "This run masked 80% of examples uniformly" in card and "`<|pad|>` targets weighted 0.1" in card
+    # A run continued from that export on the same data names the repeated table instead of listing it twice.
+    again = TrainOptions(**{**opts.__dict__, "out": str(tmp_path / "run2"), "init_from": str(tmp_path / "weights")})
+    train(again)
+    card2 = (export_builtin(tmp_path / "run2", corpus, dest=tmp_path / "weights2") / "MODEL_CARD.md").read_text()
+    assert card2.count("| language | files |") == 1 and "The same data as this run, drawn the same way." in card2
+    assert "| stdlib | 3.11 | PSF-2.0 |" in card2, "the data further back is still listed"
     assert f"It continued the weights of {initial}" in card
 
 
@@ -151,9 +157,3 @@ def test_compiled_blocks_train_the_same_model(tmp_path):
         assert abs(losses[0] - losses[1]) < 1e-4, (step, losses)
     assert all(torch.allclose(a, b, atol=1e-5) for a, b in zip(eager.state_dict().values(), compiled.state_dict().values()))
     assert not any("_orig_mod" in key for key in compiled.state_dict())
-    # A run continued from that export on the same data names the repeated table instead of listing it twice.
-    again = TrainOptions(**{**opts.__dict__, "out": str(tmp_path / "run2"), "init_from": str(tmp_path / "weights")})
-    train(again)
-    card2 = (export_builtin(tmp_path / "run2", corpus, dest=tmp_path / "weights2") / "MODEL_CARD.md").read_text()
-    assert card2.count("| language | files |") == 1 and "The same data as this run, drawn the same way." in card2
-    assert "| stdlib | 3.11 | PSF-2.0 |" in card2, "the data further back is still listed"
