@@ -43,7 +43,7 @@ def compare_strategies(denoiser, path: Path, tokens: int = 64, steps: int = 16, 
         for _ in range(max(1, repeats)):
             # Exactly `tokens` positions, one canvas: the samplers are compared on the same work.
             result = run_infill(denoiser, doc, [span], InfillOptions(sampler=sampler, syntax_rounds=0, max_fill_tokens=tokens,
-                                                                     lengths="exact"))
+                                                                     lengths="exact", keep_to_train_window=False))
             times.append(result.trace.seconds)
         trace = result.trace
         rows.append({"name": name, "strategy": sampler.strategy, "steps": sampler.steps, "block_length": sampler.block_length,

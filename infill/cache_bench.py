@@ -66,7 +66,8 @@ _keys = iter(range(1 << 60))
 def _run(denoiser, setup: CacheSetup, doc: Document, spans: list[Span], tokens: int, **options):
     """One fill under `setup`; a keystroke setup first fills the previous version so its states are kept."""
     key = f"bench-{next(_keys)}" if setup.cache == "reuse" else ""
-    opts = InfillOptions(sampler=setup.sampler(tokens), max_lengths=setup.max_lengths, context_key=key, **options)
+    opts = InfillOptions(sampler=setup.sampler(tokens), max_lengths=setup.max_lengths, context_key=key,
+                         keep_to_train_window=False, **options)
     if setup.keystroke:
         text, typed_at = one_keystroke_earlier(doc.text, spans[0].start)
         shift = len(doc.text) - len(text)
@@ -172,7 +173,7 @@ def typing_replay(denoiser, texts: list[str], limit: int, policies: list[ReusePo
     saved = store.policy
     tallies = [QualityTally(policy.describe()) for policy in policies]
     ghost = InfillOptions(sampler=GHOST.sampler(24), max_lengths=GHOST.max_lengths, syntax_rounds=EVAL_SYNTAX_ROUNDS,
-                          max_fill_tokens=64, context_tokens=1024, cut_back=True)
+                          max_fill_tokens=64, context_tokens=1024, cut_back=True, keep_to_train_window=False)
     try:
         for case, (text, start, end) in enumerate(tqdm(line_cases(texts, limit, seed=1), desc="typing replay",
                                                        unit="line", file=sys.stderr)):

@@ -95,7 +95,8 @@ def prepare_rows(denoiser, doc: Document, spans: list[Span], options: InfillOpti
         if options.mode == "instruct":
             canvas = instruction_canvas(denoiser, doc, spans, hole_ids[0], options.instruction or "", window)
         else:
-            canvas = build_canvas(doc, spans, hole_ids, tok, window, getattr(denoiser, "train_window", None))
+            trained = getattr(denoiser, "train_window", None) if options.keep_to_train_window else None
+            canvas = build_canvas(doc, spans, hole_ids, tok, window, trained)
         ids = torch.tensor([canvas.ids], device=denoiser.device)  # (1, L)
         in_holes = torch.zeros_like(ids, dtype=torch.bool)
         code_only = torch.zeros_like(in_holes)

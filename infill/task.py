@@ -29,6 +29,9 @@ class InfillOptions:
     revise_rounds: int = 0          # self-correction: re-mask the fill's own low-confidence tokens
     max_fill_tokens: int = 256      # cap on one span's budget
     context_tokens: int | None = None  # None: the model's whole window
+    # Keep the canvas near the window the model was trained on (its train_window; docs/eval/context.md). Ghost
+    # text turns it off (more suggestions shown with the whole context) and so do the speed benchmarks.
+    keep_to_train_window: bool = True
     mode: str = "fill"              # one of MODES
     instruction: str | None = None
     lengths: str = "search"         # fill mode: "search" several lengths per hole, one "budget" canvas with pads,

@@ -199,7 +199,7 @@ async def inline_completion(ls: DiffusionServer, params: types.InlineCompletionP
     await ls.typing_pause(entry)
     result = await ls.fill(entry, [span], "fill", "Completing", candidates=ls.settings.candidates, cut_back=True,
                            max_lengths=ls.settings.ghost_lengths, context_tokens=ls.settings.ghost_context_tokens,
-                           max_fill_tokens=ls.settings.ghost_max_tokens)
+                           max_fill_tokens=ls.settings.ghost_max_tokens, keep_to_train_window=False)
     return types.InlineCompletionList(items=inline_items(entry.document, result, ls.settings.candidates, ls.encoding))
 
 

@@ -30,7 +30,7 @@ class Settings:
     candidates: int = 1                # inline completion items, 1-3: the best-scored distinct candidates
     hole_marker: str = "<|fill|>"
     enabled_languages: list[str] = field(default_factory=lambda: [spec.name for spec in LANGUAGES])
-    context_tokens: int = 512          # the most surrounding code the model sees (its train_window caps it)
+    context_tokens: int = 512          # the most surrounding code the model sees (its train_window caps fills)
     syntax_rounds: int = 1
     cache: str = "reuse"               # none, prefix, dual, reuse: keep the context's keys/values between steps
                                        # (reuse: also between candidate lengths and between keystrokes)

@@ -106,6 +106,9 @@ def test_the_trained_window_travels_in_the_checkpoint(tiny_checkpoint, tmp_path,
     result = run_infill(denoiser, doc, select_holes(doc), _options(syntax_rounds=0, max_fill_tokens=8))
     assert result.text.startswith(functions) and result.text.endswith(functions)
     assert canvases and all(len(c.ids) <= 64 for c in canvases), "the engine keeps the canvas to the trained window"
+    canvases.clear()  # ghost text asks for the whole context
+    run_infill(denoiser, doc, select_holes(doc), _options(syntax_rounds=0, max_fill_tokens=8, keep_to_train_window=False))
+    assert canvases and all(len(c.ids) > 4 * 64 for c in canvases)
 
 
 def test_window_too_small_for_the_spans(tiny_denoiser):
