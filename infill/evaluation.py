@@ -124,7 +124,8 @@ class Tally:
     def report(self, key: str) -> dict:
         n = max(1, self.problems)
         shown = max(1, self.shown)
-        return {"name": self.arm.name, "context_tokens": self.arm.context_tokens, key: round(self.passed / n, 4), "shown": round(self.shown / n, 4),
+        return {"name": self.arm.name, "context_tokens": self.arm.context_tokens, key: round(self.passed / n, 4),
+                "shown": round(self.shown / n, 4),
                 "shown_no_worse": round(self.shown_no_worse / shown, 4),
                 "shown_that_parse": round(self.shown_parsing / shown, 4),
                 "holes_with_code": round(self.got_code / n, 4), "mean_nfe": round(self.nfe / n, 2),

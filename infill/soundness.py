@@ -151,8 +151,8 @@ def undefined_names(text: str, original: str, spans: tuple[tuple[int, int], ...]
     a name used elsewhere comes from somewhere the file knows)."""
     if module is None or not any(hi > lo for lo, hi in fill_ranges):
         return []
-    module_start = window[0]
-    index = LineIndex.of(text[window[0]:window[1]])
+    module_start, module_end = window
+    index = LineIndex.of(text[module_start:module_end])
 
     def row(offset: int) -> int:  # the 1-based line of the parsed text, as CPython counts
         return index.position(min(max(0, offset - module_start), len(index.text)))[0] + 1

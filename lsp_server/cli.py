@@ -146,7 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--samples", help="humaneval-infilling, line-exact-match: write each case's fills here (JSON lines)")
     p.add_argument("--context-tokens", default=None,
                    help="humaneval-infilling, line-exact-match: tokens of code the model sees, e.g. 256 or 256,1024 "
-                        "(each size an arm beside each decoder; default: the model's window, kept near its train_window as fills are)")
+                        "(each size an arm beside each decoder; default: the model's window, kept near its "
+                        "train_window as fills are)")
     p.add_argument("--json", action="store_true")
     _add_model_args(p)
 
