@@ -1,11 +1,12 @@
 """Whether a fill may be shown: the file must parse no worse than it did without it, and the fill may not add
-code nobody would keep (statements after a return, names defined nowhere: infill/soundness.py).
+code nobody would keep (statements after a return, names defined nowhere: infill/soundness.py,
+infill/python_soundness.py).
 
 The reference is the best of: the document as it is (span untouched), the document with the spans emptied, and,
 for spans alone on their line (a hole marker, a whole-line hole, an empty line), the document with a stub
-statement there (`pass`; or a block opener such as `if True:` when an indented block follows). A fill is
-acceptable when the whole file has no more problems (ERROR/MISSING nodes, CPython's own verdict for Python, the
-fill's defects) than that reference: a fill that leaves the file worse than a placeholder statement would is not
+statement there (`pass`; or a block opener or clause such as `if True:` or `except Exception:` when an indented
+block follows). A fill is acceptable when the whole file has no more problems (ERROR/MISSING nodes, CPython's own
+verdict for Python, the fill's defects) than that reference: a fill that leaves the file worse than a placeholder statement would is not
 worth showing.
 Ghost text that fails is cut back to its longest acceptable prefix (line, then token boundary).
 """
@@ -89,7 +90,7 @@ def _best_stubbed(doc: Document, spans: list[Span], fills: list[Fill]) -> int | 
 
 def statement_stubs(doc: Document, span: Span) -> list[str]:
     """Placeholder statements for a span that, emptied, leaves its line blank: the language's stub and (Python)
-    a block opener; when the span holds the indentation itself, at the span's own indentation, that of the text it
+    block openers and clauses; when the span holds the indentation itself, at the span's own indentation, that of the text it
     replaces, of the line before (and one level deeper, a block's body) and of the line after."""
     text, spec = doc.text, doc.language
     line_start, last_end = text.rfind("\n", 0, span.start) + 1, line_end(doc, span.end)
@@ -101,11 +102,14 @@ def statement_stubs(doc: Document, span: Span) -> list[str]:
     else:
         own = next((line for line in text[span.start:span.end].split("\n") if line.strip()), None)
         before = _indent(_neighbour_line(text, line_start, -1))
-        indents = [span.indent, None if own is None else _indent(own), after, before, before + indent_unit(doc)]
+        unit = indent_unit(doc)
+        outer = before[:-len(unit)] if unit and before.endswith(unit) else None  # a clause of the enclosing block
+        indents = [span.indent, None if own is None else _indent(own), after, before, before + unit, outer]
     stubs = []
     for indent in dict.fromkeys(i for i in indents if i is not None):
-        # A block opener only where a deeper block follows; the stub statement anywhere.
-        stubs += [indent + st for st in (stub, spec.block_opener if len(after) > len(indent) else "") if st]
+        # Block openers and clauses (`try:`, `else:`) only where a deeper block follows; the stub statement anywhere.
+        openers = spec.block_openers if len(after) > len(indent) else ()
+        stubs += [indent + st for st in (stub, *openers) if st]
     return stubs
 
 

@@ -1,5 +1,5 @@
 """Everything a filled file is checked for, in one pass: tree-sitter's ERROR/MISSING nodes, CPython's verdict
-(Python), and the defects of fills that parse but would not be kept (infill/soundness.py)."""
+(Python), and the defects of fills that parse but would not be kept (infill/soundness.py, python_soundness.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from .document import Document
 from .positions import LineIndex
-from .soundness import Defect, undefined_names, unreachable_statements
+from .python_soundness import python_defects
+from .soundness import Defect, unreachable_statements
 from .syntax import BIG_FILE_CHARS, errors_within, python_module, spliced_tree, tree_error_ranges
 from .task import Fill
 
@@ -22,7 +23,7 @@ class FillCheck:
     new_ranges: list[tuple[int, int]]  # each fill's range in `text`
     parse_errors: list[tuple[int, int]]  # ERROR/MISSING nodes (str offsets in `text`)
     rejected: bool                     # the language's own parser rejects the text (Python)
-    defects: list[Defect]              # unreachable code, undefined names: only where they touch a fill
+    defects: list[Defect]              # unreachable code, undefined names and kin: only where they touch a fill
 
     @property
     def problem_ranges(self) -> list[tuple[int, int]]:
@@ -91,5 +92,5 @@ def check_fills(doc: Document, fills: list[Fill]) -> FillCheck:
     rejected = doc.language.name == "python" and module is None
     replaced = tuple((f.start, f.end) for f in fills)
     defects = unreachable_statements(tree, text, data, ranges) + \
-        undefined_names(text, doc.text, replaced, module, window, ranges)
+        python_defects(text, doc.text, replaced, module, window, ranges)
     return FillCheck(text, ranges, tree_error_ranges(tree, data), rejected, defects)

@@ -9,6 +9,7 @@ import random
 import subprocess
 import sys
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from .document import Document
 from .engine import run_infill
 from .errors import InfillError
 from .languages import language_for_id
-from .syntax import compiler_rejects, syntax_error_ranges
+from .syntax import syntax_error_ranges
 from .task import InfillOptions, Span
 
 SPLITS = {
@@ -174,9 +175,18 @@ def parse_arms(names: str, contexts: str | None = None) -> list[Arm]:
     return [Arm(d, n, d if len(sizes) == 1 else f"{d}@{n}") for d in chosen for n in sizes]
 
 
-def python_parses(program: str) -> bool:
-    """Neither tree-sitter nor CPython finds a syntax error (tree-sitter forgives some, such as a stray indent)."""
-    return not syntax_error_ranges(program, PY) and not compiler_rejects(program, PY)
+def python_compiles(program: str) -> bool:
+    """Neither tree-sitter nor CPython's compiler finds an error (tree-sitter forgives some, such as a stray indent;
+    CPython's parser alone passes a parameter named twice or a `return` outside a function). Nothing runs."""
+    if syntax_error_ranges(program, PY):
+        return False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(program, "<fill>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return False
+    return True
 
 
 def _sample(case: str, decoder: str, result, correct: bool, parses: bool, shown: bool) -> dict:
@@ -198,7 +208,7 @@ def evaluate_humaneval(denoiser, split: str, data_dir: Path, limit: int | None, 
             program, result = fill_problem(denoiser, problem, split, _sampler(split), DECODERS[tally.arm.decoder],
                                            context_tokens=tally.arm.context_tokens)
             ok = tally.shows(result) and passes(f"{program}\n{problem.test}\ncheck({problem.entry_point})\n")
-            parses = python_parses(program)
+            parses = python_compiles(program)
             tally.add(result, ok, parses)
             if samples is not None:
                 samples.append(_sample(problem.task_id, tally.arm.name, result, ok, parses, tally.shows(result)))
@@ -257,7 +267,7 @@ def line_exact_match(denoiser, texts: list[str], limit: int, arms: list[Arm], se
                                               lengths=DECODERS[tally.arm.decoder],
                                               context_tokens=tally.arm.context_tokens))
             exact, parses = tally.shows(result) and result.fills[0].text.strip() == truth.strip(), \
-                python_parses(result.text)
+                python_compiles(result.text)
             tally.add(result, exact, parses)
             if samples is not None:
                 samples.append(_sample(truth, tally.arm.name, result, exact, parses, tally.shows(result)))

@@ -26,7 +26,7 @@ class LanguageSpec:
     class_types: frozenset[str] = frozenset()  # nodes whose name qualifies methods inside them
     braces: bool = True                    # bodies are `{ ... }` (else indentation, as Python)
     stubs: tuple[str, ...] = field(default=())  # body texts that mean "not written yet"
-    block_opener: str = ""                 # indentation languages: a statement an indented block may follow
+    block_openers: tuple[str, ...] = ()    # indentation languages: statements and clauses an indented block may follow
     line_comment: str = "//"
 
 
@@ -45,7 +45,7 @@ LANGUAGES: tuple[LanguageSpec, ...] = (
                  _set("function_definition"), _set("block"), _set("block"), _set("comment"),
                  _set("string", "concatenated_string"), _set("class_definition"), braces=False,
                  stubs=("pass", "...", "raise NotImplementedError", "raise NotImplementedError()"), line_comment="#",
-                 block_opener="if True:"),
+                 block_openers=("if True:", "try:", "except Exception:", "else:")),
     LanguageSpec("javascript", ("javascript", "javascriptreact"), (".js", ".mjs", ".cjs", ".jsx"),
                  ("tree_sitter_javascript", "language"), _JS_FUNCTIONS, _set("statement_block"),
                  _set("statement_block"), _set("comment"), _set("string", "template_string"),

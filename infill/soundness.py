@@ -1,5 +1,6 @@
-"""Fills that parse but nobody would keep: statements a return/raise/break leaves unreachable in the same block
-(every language), and names read in the fill that nothing in the file defines (Python).
+"""Fills that parse but nobody would keep, in every language: statements a return/raise/break leaves unreachable
+in the same block. The Python-only checks (names, attributes, functions nothing calls) are in
+infill/python_soundness.py.
 
 These are counted beside parse errors (infill/checks.py), so every comparison with the file without the fill
 (acceptance, repair rounds, ranking, cut-back ghost text) refuses or repairs them like a broken line. Only what
@@ -8,14 +9,9 @@ lies in a fill counts: the code around it is the user's.
 
 from __future__ import annotations
 
-import ast
-import builtins
-import re
-from functools import lru_cache
-
 from tree_sitter import Node, Tree
 
-from .positions import LineIndex, byte_offset, str_offset
+from .positions import byte_offset, str_offset
 
 Defect = tuple[int, int, str]  # str offsets in the filled text, and what is wrong there
 
@@ -31,11 +27,6 @@ BLOCKS = frozenset({"block", "module", "compound_statement", "case_statement", "
 REACHABLE_ANYWAY = ("preproc", "labeled_statement", "function_declaration",
                     "generator_function_declaration", "interface_declaration", "type_alias_declaration",
                     "function_item", "struct_item", "enum_item", "impl_item", "use_declaration", "empty_statement")
-_WORD = re.compile(r"[^\W\d]\w*")
-_STAR_IMPORT = re.compile(r"\bimport\s+\*")
-# Names every module can read: builtins, and module-level names CPython defines that builtins does not list.
-BUILTIN_NAMES = frozenset(dir(builtins)) | {"__file__", "__path__", "__builtins__", "__annotations__", "__class__",
-                                            "__qualname__", "__module__", "__dict__"}
 
 
 def overlaps(a: int, b: int, ranges: list[tuple[int, int]]) -> bool:
@@ -90,86 +81,3 @@ def unreachable_statements(tree: Tree, text: str, data: bytes, fill_ranges: list
 
 def _keyword(node: Node) -> str:
     return (node.text or b"").decode("utf-8", errors="replace").split(None, 1)[0].rstrip(";")
-
-
-def _nodes_on_rows(module: ast.Module, rows: list[tuple[int, int]]) -> list[ast.AST]:
-    """The AST nodes on the given 1-based line ranges: subtrees on other lines are never entered (a fill in a big
-    class costs its own lines)."""
-    found, stack = [], list(module.body)
-    while stack:
-        node = stack.pop()
-        first = getattr(node, "lineno", None)
-        if first is not None and not any(first <= hi and (node.end_lineno or first) >= lo for lo, hi in rows):
-            continue
-        found.append(node)
-        stack.extend(ast.iter_child_nodes(node))
-    return found
-
-
-def _bound_names(nodes: list[ast.AST]) -> set[str]:
-    """Every name the nodes bind, in any scope (scopes are not told apart: a lenient check)."""
-    names = set()
-    for node in nodes:
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-            names.add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, ast.arg):
-            names.add(node.arg)
-        elif isinstance(node, ast.alias):
-            names.add((node.asname or node.name).split(".")[0])
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            names.update(node.names)
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            names.add(node.name)
-        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
-            names.add(node.name)
-        elif isinstance(node, ast.MatchMapping) and node.rest:
-            names.add(node.rest)
-        elif type(node).__name__ in ("TypeVar", "ParamSpec", "TypeVarTuple"):
-            names.add(node.name)
-    return names
-
-
-@lru_cache(maxsize=8)
-def _words_around(text: str, spans: tuple[tuple[int, int], ...]) -> tuple[frozenset[str], bool]:
-    """Every identifier-like word of a document's text outside the spans a fill replaces, and whether it
-    star-imports (computed once per text and spans: every candidate of a request is checked against the same)."""
-    pieces, at = [], 0
-    for start, end in spans:
-        pieces.append(text[at:start])
-        at = end
-    pieces.append(text[at:])
-    outside = "\n".join(pieces)
-    return frozenset(_WORD.findall(outside)), bool(_STAR_IMPORT.search(outside))
-
-
-def undefined_names(text: str, original: str, spans: tuple[tuple[int, int], ...], module: ast.Module | None,
-                    window: tuple[int, int], fill_ranges: list[tuple[int, int]]) -> list[Defect]:
-    """Python names the fill reads that the file defines nowhere: not bound anywhere in the parsed code (`module`,
-    of text[window]), not a builtin, and not even a word of the document outside the replaced `spans` (`original`:
-    a name used elsewhere comes from somewhere the file knows)."""
-    if module is None or not any(hi > lo for lo, hi in fill_ranges):
-        return []
-    module_start, module_end = window
-    index = LineIndex.of(text[module_start:module_end])
-
-    def row(offset: int) -> int:  # the 1-based line of the parsed text, as CPython counts
-        return index.position(min(max(0, offset - module_start), len(index.text)))[0] + 1
-    rows = [(row(a), row(b)) for a, b in fill_ranges if b > a]
-    near = _nodes_on_rows(module, rows)
-    suspects = []  # names read on the fills' lines that are no builtin
-    for node in near:
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in BUILTIN_NAMES:
-            a = module_start + index.offset(node.lineno - 1, node.col_offset, "utf-8", clamp=True)
-            if overlaps(a, a + len(node.id), fill_ranges):
-                suspects.append((a, a + len(node.id), node.id))
-    if not suspects:
-        return []
-    words, star_import = _words_around(original, spans)
-    if star_import or any(_STAR_IMPORT.search(text[lo:hi]) for lo, hi in fill_ranges):
-        return []  # a star import may define anything
-    unknown = {name for _, _, name in suspects if name not in words}
-    if unknown:  # bound in the fill itself (what is bound outside it is a word outside it)
-        unknown -= _bound_names(near)
-    return sorted((a, b, f"`{name}` is defined nowhere in the file") for a, b, name in suspects if name in unknown)

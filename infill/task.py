@@ -90,5 +90,5 @@ class InfillResult:
         """Why nothing is shown, in one line: how many problems the best attempt has, and the first of them."""
         errors = self.candidates[0].errors if self.candidates else self.syntax_errors
         where = f" ({'; '.join(self.problems)})" if self.problems else ""
-        return (f"no fill that parses was found with no dead code or undefined names: the best attempt has {errors} "
+        return (f"no fill that parses was found without code nobody would keep: the best attempt has {errors} "
                 f"problem(s) where the code had {self.baseline_errors}{where}")

@@ -167,15 +167,21 @@ def test_big_files_are_checked_incrementally_and_near_the_fill():
 # A whole-line hole (the HumanEval layout: the hole starts at column 0, the fill brings its own indentation).
 _IF_BODY = "def f(x):\n    if x:\n{hole}\n    else:\n        return 2\n"
 _BEFORE_BLOCK = "def f(x):\n    y = x\n{hole}\n        return 1\n    else:\n        return 2\n"
+# HumanEval/105's layout: the hole is the `try:` above a block, or the `except:` between two (a clause).
+_TRY = "def f(xs):\n    out = []\n    for x in xs:\n{hole}\n            out.append(x[0])\n        except:\n            pass\n"
+_EXCEPT = "def f(xs):\n    for x in xs:\n        try:\n            g(x)\n{hole}\n            pass\n    return xs\n"
 
 
 @pytest.mark.parametrize("template, good, bad", [
     (_IF_BODY, "        return 1", ["    else:", "    y = 1", '    """']),
     (_BEFORE_BLOCK, "    if x > 0:", ["    z = len(x)", "    else:", '    """']),
+    (_TRY, "        try:", ["    try:", "        else:"]),
+    (_EXCEPT, "        except KeyError:", ["    else:", "        y = 1"]),
 ])
 def test_a_fill_must_parse_as_well_as_a_placeholder_statement_would(template, good, bad):
     """Emptied, these files do not compile (a block with no body, an indented block with no opener), but `pass`
-    one level deeper, or `if True:`, would: a fill that leaves them broken is refused, the right one accepted."""
+    one level deeper, `if True:`, `try:` or `except Exception:` would: a fill that leaves them broken is refused, the
+    right one accepted."""
     at = template.index("{hole}")
     doc = Document(template.replace("{hole}", ""), PY)
     span = select_range(doc, at, at)
@@ -193,10 +199,11 @@ def test_no_placeholder_where_code_shares_the_line():
     assert baseline.stubbed is None and baseline.allowed == baseline.emptied > 0
 
 
-def test_eval_counts_what_cpython_rejects_as_not_parsing():
-    from infill.evaluation import python_parses
-    assert python_parses("def f(x):\n    if x:\n        return 1\n")
-    assert not python_parses("def f(x):\n    y = 1\n        return 1\n"), "an unexpected indent does not parse"
+def test_eval_counts_what_cpython_rejects_as_not_compiling():
+    from infill.evaluation import python_compiles
+    assert python_compiles("def f(x):\n    if x:\n        return 1\n")
+    assert not python_compiles("def f(x):\n    y = 1\n        return 1\n"), "an unexpected indent does not parse"
+    assert not python_compiles("def f(x, x):\n    return x\n"), "the compiler rejects what the parser passes"
 
 
 def test_the_right_line_is_never_refused_by_the_placeholder_reference():

@@ -1,5 +1,6 @@
-"""Fills that parse but would not be kept (unreachable code, undefined names) count as problems: refused, repaired,
-explained; and the real code of real files is never taken for one."""
+"""Fills that parse but would not be kept (unreachable code, undefined names, attributes nothing sets, nested
+functions nothing calls) count as problems: refused, repaired, explained; and the real code of real files is never
+taken for one."""
 
 import pytest
 
@@ -9,7 +10,7 @@ from infill.document import Document
 from infill.engine import run_infill
 from infill.evaluation import default_data_dir, default_heldout_source, heldout_texts, line_cases, load_problems, problem_document
 from infill.languages import language_for_id
-from infill.spans import function_by_name, select_function_body
+from infill.spans import find_functions, function_by_name, select_function_body
 from infill.task import Fill, InfillOptions, Span
 from model.sampler import SamplerOptions
 from tests.helpers import OracleDenoiser
@@ -65,6 +66,64 @@ def test_names_the_file_defines_nowhere_are_defects():
         assert not _check("python", source + "\n\ndef later(v):\n    return v\n", fine).defects, fine
 
 
+STACK = ("class Stack:\n    def __init__(self):\n        self.items = []\n\n    def pop(self):\n        @\n\n"
+         "    def __len__(self):\n        return len(self.items)\n")
+
+
+def test_self_attributes_the_class_sets_nowhere_are_defects():
+    check = _check("python", STACK, "return self.get_obj")
+    assert check.describe() == ["line 6: `self.get_obj` is set nowhere in the class"]
+    start, end, _ = check.defects[0]
+    assert check.text[start:end] == "get_obj"
+    for fine in ("return self.items.pop()", "self.top = self.items[-1]\n        return self.top", "return self.__class__",
+                 "return self.pop"):
+        assert not _check("python", STACK, fine).defects, fine
+
+
+@pytest.mark.parametrize("source", [
+    STACK.replace("class Stack:", "class Stack(Base):"),                     # inherited from anywhere
+    STACK.replace("class Stack:", "class Stack(metaclass=Meta):"),
+    STACK.replace("class Stack:", "@enumlike\nclass Stack:"),                # a decorator may add attributes
+    STACK + "\n\nclass Both(Stack, Other):\n    pass\n",                    # a mixin reads its partner's
+    STACK.replace("return len(self.items)", "return len(self.__dict__)"),   # attributes set dynamically
+])
+def test_classes_that_may_get_attributes_elsewhere_are_left_alone(source):
+    assert not _check("python", source, "return self.get_obj").defects
+
+
+def test_nested_functions_nothing_calls_are_defects():
+    check = _check("python", STACK, "@property\n        def _len(self, item):\n            return 1\n        return len(self)")
+    assert check.describe() == ["line 6: nested function `_len` is never used"]
+    start, end, _ = check.defects[0]
+    assert check.text[start:end].strip().startswith("@property") and check.text[start:end].endswith("return 1")
+    for fine in ("def top():\n            return self.items[-1]\n        return top()",
+                 "def key(v):\n            return -v\n        return sorted(self.items, key=key)[0]",
+                 "@atexit.register\n        def bye():\n            pass\n        return None"):  # registered: a use
+        assert not _check("python", "import atexit\n" + STACK, fine).defects, fine
+
+
+@pytest.mark.parametrize("source, fill, why", [
+    ("def f(x):\n    @\n", "def g(a, a):\n        return a\n    return g", "duplicate argument 'a' in function definition"),
+    ("x = 1\n@\n", "return x", "'return' outside function"),
+    ("def f(x):\n    @\n", "break", "'break' outside loop"),
+    ("def f(x):\n    @\n", "return await x", "'await' outside async function"),
+])
+def test_what_the_compiler_rejects_after_the_parser_accepts_is_a_defect(source, fill, why):
+    check = _check("python", source, fill)
+    assert check.describe() == [f"line 2: {why}"] and not check.parse_errors
+    assert not _check("python", "async def f(x):\n    @\n", "return await x").defects
+    assert not _check("python", "def f(x):\n    @\n", "return x is 1").defects  # a warning, not an error
+
+
+def test_a_parameter_named_twice_is_the_fill_s_when_the_fill_names_one():
+    check = _check("python", "class A:\n    @\n        self,\n        x,\n    ):\n        self.x = x\n", "def f(self,")
+    assert check.describe() == ["line 2: duplicate argument 'self' in function definition"]
+
+
+def test_a_compiler_error_in_the_users_code_is_not_blamed_on_the_fill():
+    assert not _check("python", "def f(a, a):\n    pass\n\n\nx = @\n", "1").defects
+
+
 def test_a_star_import_may_define_anything():
     assert not _check("python", "from os.path import *\n\nx = @\n", "join('a', 'b')").defects
 
@@ -100,6 +159,17 @@ def test_no_line_of_real_held_out_code_is_a_defect():
     for text, start, end in line_cases(heldout_texts(default_heldout_source()), 300, seed=5):
         check = check_fills(Document(text, py), [Fill(start, end, text[start:end])])
         assert not check.defects, (text[start:end], check.describe())
+
+
+def test_no_real_function_body_is_a_defect():
+    """Every function body of the held-out package, given back as its own fill (as `--function` replaces it)."""
+    py = language_for_id("python")
+    for text in heldout_texts(default_heldout_source()):
+        doc = Document(text, py)
+        for function in find_functions(doc):
+            span = select_function_body(doc, function)
+            check = check_fills(doc, [Fill(span.start, span.end, text[span.start:span.end])])
+            assert not check.defects, (function.name, check.describe())
 
 
 def test_repair_rounds_redenoise_a_line_that_reads_an_undefined_name(tiny_denoiser):
