@@ -67,9 +67,9 @@ def python_defects(text: str, original: str, spans: tuple[tuple[int, int], ...],
 
 
 def compile_errors(module: ast.Module, lines: FillLines, fill_ranges: list[tuple[int, int]]) -> list[Defect]:
-    """What CPython's compiler rejects on a fill's line, compiling only the top-level statements that hold a fill:
-    a parameter named twice, `return` or `await` outside a function, `break` outside a loop, a late `nonlocal`."""
-    units = [s for s in module.body if any(s.lineno <= hi and (s.end_lineno or s.lineno) >= lo for lo, hi in lines.rows)]
+    """What CPython's compiler rejects on a fill's line, compiling only the statements that hold a fill (top-level,
+    or in a class the methods): a parameter named twice, `return`/`await` outside a function, `break` outside a loop."""
+    units = _units_on_rows(module.body, lines.rows)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # `is` with a literal and the like are warnings, not errors
@@ -85,6 +85,16 @@ def compile_errors(module: ast.Module, lines: FillLines, fill_ranges: list[tuple
     except (ValueError, TypeError, RecursionError, MemoryError):
         pass
     return []
+
+
+def _units_on_rows(body: list[ast.stmt], rows: list[tuple[int, int]]) -> list[ast.stmt]:
+    """The statements of `body` on the rows; a class is replaced by its own statements there (a method compiles
+    alone as it does in its class, and a big class costs only the methods a fill touches)."""
+    units = []
+    for node in body:
+        if any(node.lineno <= hi and (node.end_lineno or node.lineno) >= lo for lo, hi in rows):
+            units += _units_on_rows(node.body, rows) if isinstance(node, ast.ClassDef) else [node]
+    return units
 
 
 def _header_around(units: list[ast.stmt], lineno: int) -> tuple[int, int] | None:
