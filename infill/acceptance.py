@@ -6,8 +6,8 @@ The reference is the best of: the document as it is (span untouched), the docume
 for spans alone on their line (a hole marker, a whole-line hole, an empty line), the document with a stub
 statement there (`pass`; or a block opener or clause such as `if True:` or `except Exception:` when an indented
 block follows). A fill is acceptable when the whole file has no more problems (ERROR/MISSING nodes, CPython's own
-verdict for Python, the fill's defects) than that reference: a fill that leaves the file worse than a placeholder statement would is not
-worth showing.
+verdict for Python, the fill's defects) than that reference: a fill that leaves the file worse than a placeholder
+statement would is not worth showing.
 Ghost text that fails is cut back to its longest acceptable prefix (line, then token boundary).
 """
 
@@ -90,8 +90,9 @@ def _best_stubbed(doc: Document, spans: list[Span], fills: list[Fill]) -> int | 
 
 def statement_stubs(doc: Document, span: Span) -> list[str]:
     """Placeholder statements for a span that, emptied, leaves its line blank: the language's stub and (Python)
-    block openers and clauses; when the span holds the indentation itself, at the span's own indentation, that of the text it
-    replaces, of the line before (and one level deeper, a block's body) and of the line after."""
+    block openers and clauses; when the span holds the indentation itself, at the span's own indentation, that of
+    the text it replaces, of the line before (one level deeper, a block's body; one level out, a clause) and of the
+    line after."""
     text, spec = doc.text, doc.language
     line_start, last_end = text.rfind("\n", 0, span.start) + 1, line_end(doc, span.end)
     if text[line_start:span.start].strip() or text[span.end:last_end].strip():

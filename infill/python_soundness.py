@@ -62,7 +62,7 @@ def python_defects(text: str, original: str, spans: tuple[tuple[int, int], ...],
     defects = compile_errors(module, lines, fill_ranges) + unused_nested_functions(near, lines, fill_ranges)
     if not (star_import or any(_STAR_IMPORT.search(text[lo:hi]) for lo, hi in fill_ranges)):  # may define anything
         defects += undefined_names(near, lines, fill_ranges, words)
-    defects += unknown_self_attributes(near, lines, fill_ranges, words, _mixed_in(module))
+    defects += unknown_self_attributes(near, lines, fill_ranges, words, module)
     return sorted(defects)
 
 
@@ -191,25 +191,24 @@ def _plain_class(node: ast.ClassDef, mixed_in: frozenset[str]) -> bool:
 
 
 def unknown_self_attributes(near: list[ast.AST], lines: FillLines, fill_ranges: list[tuple[int, int]],
-                            words: frozenset[str], mixed_in: frozenset[str]) -> list[Defect]:
+                            words: frozenset[str], module: ast.Module) -> list[Defect]:
     """`self.x` read in a fill inside a class with no base, where `x` is no word of the file outside the fill and
     the fill does not assign it: an attribute that nothing can have set."""
-    if words & DYNAMIC_ATTRIBUTES:
+    reads = [node for node in near if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load)
+             and isinstance(node.value, ast.Name) and node.value.id == "self" and node.attr not in words
+             and not node.attr.startswith("__") and node.end_lineno is not None and node.end_col_offset is not None]
+    if not reads or words & DYNAMIC_ATTRIBUTES:
         return []
-    classes = [node for node in near if isinstance(node, ast.ClassDef)]
     assigned = {node.attr for node in near if isinstance(node, ast.Attribute) and not isinstance(node.ctx, ast.Load)}
+    classes, mixed_in = [node for node in near if isinstance(node, ast.ClassDef)], _mixed_in(module)
     defects = []
-    for node in near:
-        if not (isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) and isinstance(node.value, ast.Name)
-                and node.value.id == "self") or node.attr in words or node.attr in assigned \
-                or node.attr.startswith("__") or node.end_lineno is None or node.end_col_offset is None:
-            continue
+    for node in reads:
         around = [c for c in classes if c.lineno <= node.lineno <= (c.end_lineno or c.lineno)]
-        if not around or not _plain_class(max(around, key=lambda c: c.lineno), mixed_in):
+        if node.attr in assigned or not around or not _plain_class(max(around, key=lambda c: c.lineno), mixed_in):
             continue
-        b = lines.offset(node.end_lineno, node.end_col_offset)
-        if overlaps(b - len(node.attr), b, fill_ranges):
-            defects.append((b - len(node.attr), b, f"`self.{node.attr}` is set nowhere in the class"))
+        end = lines.offset(node.end_lineno, node.end_col_offset)
+        if overlaps(end - len(node.attr), end, fill_ranges):
+            defects.append((end - len(node.attr), end, f"`self.{node.attr}` is set nowhere in the class"))
     return defects
 
 

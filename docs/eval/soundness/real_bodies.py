@@ -11,6 +11,7 @@ from pathlib import Path
 
 from infill.checks import check_fills
 from infill.document import Document
+from infill.errors import InfillError
 from infill.evaluation import default_heldout_source, heldout_texts
 from infill.languages import language_for_id
 from infill.spans import find_functions, select_function_body
@@ -49,7 +50,7 @@ def main() -> None:
     for name, text in files:
         try:
             doc = Document(text, py)
-        except Exception:  # noqa: BLE001 - a file the product refuses (binary, huge) is not a case
+        except InfillError:  # a file the product refuses (binary, huge) is not a case
             continue
         for function in find_functions(doc):
             span = select_function_body(doc, function)

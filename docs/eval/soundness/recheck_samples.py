@@ -1,6 +1,7 @@
-"""Which fills an earlier evaluation showed would today's checks flag, and how many of them CPython compiles: the shown fills of `eval line-exact-match`
-(50 lines, seed 0) and `eval humaneval-infilling --split single-line` samples, checked again in their documents.
-Prints JSON. Run: `python docs/eval/soundness/recheck_samples.py --em F.em.samples.jsonl --single F.single.samples.jsonl`."""
+"""Which fills an earlier evaluation showed would today's checks flag, and how many of them CPython compiles: the
+shown fills of `eval line-exact-match` (50 lines, seed 0) and `eval humaneval-infilling --split single-line`
+samples, checked again in their documents. Prints JSON. Run:
+`python docs/eval/soundness/recheck_samples.py --em F.em.samples.jsonl --single F.single.samples.jsonl`."""
 
 import argparse
 import json
@@ -27,8 +28,8 @@ def recheck(samples: list[dict], documents: list[tuple[Document, int, int]]) -> 
         if check.defects:
             flagged.append({"case": sample["case"], "fill": sample["fills"][0], "correct": sample["correct"],
                             "defects": check.describe()})
-    return {"shown": len(shown), "shown_compiling": compiling, "shown_parsing_as_reported": sum(s["parses"] for s, _ in shown),
-            "flagged": len(flagged), "flagged_correct": sum(f["correct"] for f in flagged),
+    return {"shown": len(shown), "shown_compiling": compiling,
+            "shown_parsing_as_reported": sum(s["parses"] for s, _ in shown), "flagged": len(flagged), "flagged_correct": sum(f["correct"] for f in flagged),
             "fills": flagged}
 
 
