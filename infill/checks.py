@@ -1,5 +1,6 @@
 """Everything a filled file is checked for, in one pass: tree-sitter's ERROR/MISSING nodes, CPython's verdict
-(Python), and the defects of fills that parse but would not be kept (infill/soundness.py, python_soundness.py)."""
+(Python), and the defects of fills that parse but would not be kept (infill/soundness.py, python_soundness.py,
+foreign_locals.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import warnings
 from dataclasses import dataclass
 
 from .document import Document
+from .foreign_locals import locals_of_other_functions
 from .positions import LineIndex
 from .python_soundness import python_defects
 from .soundness import Defect, unreachable_statements
@@ -92,5 +94,6 @@ def check_fills(doc: Document, fills: list[Fill]) -> FillCheck:
     rejected = doc.language.name == "python" and module is None
     replaced = tuple((f.start, f.end) for f in fills)
     defects = unreachable_statements(tree, text, data, ranges) + \
-        python_defects(text, doc.text, replaced, module, window, ranges)
+        python_defects(text, doc.text, replaced, module, window, ranges) + \
+        locals_of_other_functions(tree, text, data, ranges, doc.language)
     return FillCheck(text, ranges, tree_error_ranges(tree, data), rejected, defects)

@@ -131,17 +131,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the JSON object (the default prints it too, indented)")
     p.add_argument("--model", default="builtin", help="builtin or a checkpoint directory")
 
-    p = sub.add_parser("eval", help="measure the model: HumanEval infilling pass@1, or line exact match; plot reports")
-    p.add_argument("benchmark", choices=["humaneval-infilling", "line-exact-match", "masked-code", "plot"],
-                   help="masked-code: CE and top-1 on masked code tokens at 15/50/90%% masking (pads never counted)")
+    p = sub.add_parser("eval", help="measure the model: HumanEval infilling pass@1, or line exact match; plot or "
+                                    "compare reports")
+    p.add_argument("benchmark", choices=["humaneval-infilling", "line-exact-match", "masked-code", "plot", "compare"],
+                   help="masked-code: CE and top-1 on masked code tokens at 15/50/90%% masking (pads never counted); "
+                        "compare: two --samples files case by case (paired counts, exact McNemar p-value)")
     p.add_argument("--split", default="single-line", help="single-line, multi-line, random-span, random-span-light")
     p.add_argument("--limit", type=int, default=None, help="evaluate a fixed random subset of this many problems")
     p.add_argument("--data", help="benchmark folder (default: the copy shipped in the package)")
     p.add_argument("--decoders", default="all",
                    help="comma-separated: old (one padded canvas), search (length search), true-length (ceiling); or all")
     p.add_argument("--source", help="line-exact-match: a folder of held-out .py files (default: the installed pygls)")
-    p.add_argument("--corpus", help="line-exact-match: a corpus folder with val.jsonl instead of --source")
-    p.add_argument("--reports", nargs="*", help="plot: JSON reports printed by eval --json")
+    p.add_argument("--corpus", help="line-exact-match, masked-code: a corpus folder with val.jsonl instead of --source")
+    p.add_argument("--reports", nargs="*", help="plot: JSON reports printed by eval --json; compare: two --samples files")
     p.add_argument("--out", help="plot: the PNG to write")
     p.add_argument("--samples", help="humaneval-infilling, line-exact-match: write each case's fills here (JSON lines)")
     p.add_argument("--context-tokens", default=None,

@@ -247,6 +247,12 @@ def eval_command(args) -> int:
             raise InfillError(f"a report is not valid JSON: {exc}") from None
         plot_reports(reports, Path(args.out))
         return 0
+    if args.benchmark == "compare":
+        from infill.evaluation_compare import compare_samples
+        if not args.reports or len(args.reports) != 2:
+            raise InfillError("eval compare needs --reports A.samples.jsonl B.samples.jsonl (two `eval --samples` files)")
+        print(json.dumps(compare_samples(Path(args.reports[0]), Path(args.reports[1]))))
+        return 0
     if args.limit is not None and args.limit < 1:
         raise InfillError("--limit must be at least 1")
     arms = evaluation.parse_arms(args.decoders, args.context_tokens)

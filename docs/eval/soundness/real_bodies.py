@@ -1,7 +1,8 @@
 """How often the soundness checks take real code for a defect: every function body of real Python files given back
 as its own fill (what `--function` would replace). Counts by kind and lists each flagged body. Prints JSON.
-Run: `python docs/eval/soundness/real_bodies.py [--corpus runs/corpus-v2] [--files 400] [--folder DIR]` (pygls always; the
-corpus's held-out Python files and the folders' when given)."""
+Run: `python docs/eval/soundness/real_bodies.py [--corpus runs/corpus-v2] [--files 400] [--folder DIR] [--languages
+python,rust,...]` (pygls when Python is asked for; up to --files held-out corpus files of each language and the
+folders' Python files when given)."""
 
 import argparse
 import collections
@@ -9,24 +10,30 @@ import json
 import re
 from pathlib import Path
 
+from tqdm import tqdm
+
 from infill.checks import check_fills
 from infill.document import Document
 from infill.errors import InfillError
 from infill.evaluation import default_heldout_source, heldout_texts
-from infill.languages import language_for_id
+from infill.languages import language_for_id, language_for_path
 from infill.spans import find_functions, select_function_body
 from infill.task import Fill
 
 
-def corpus_python(corpus: Path, limit: int) -> list[tuple[str, str]]:
-    found = []
+def corpus_files(corpus: Path, limit: int, languages: set[str]) -> list[tuple[str, str, object]]:
+    """Up to `limit` held-out files of each language asked for, in the corpus's order."""
+    found, counts = [], collections.Counter()
     with open(corpus / "val.jsonl", encoding="utf-8") as lines:
         for line in lines:
             record = json.loads(line)
-            if record["name"].endswith(".py"):
-                found.append((record["name"], record["text"]))
-                if len(found) >= limit:
-                    break
+            try:
+                spec = language_for_path(record["name"])
+            except InfillError:
+                continue
+            if spec.name in languages and counts[spec.name] < limit:
+                counts[spec.name] += 1
+                found.append((record["name"], record["text"], spec))
     return found
 
 
@@ -39,17 +46,19 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path)
     parser.add_argument("--files", type=int, default=400)
     parser.add_argument("--folder", type=Path, action="append", default=[], help="more Python files (e.g. the stdlib)")
+    parser.add_argument("--languages", default="python", help="corpus languages, comma-separated (python,rust,...)")
     args = parser.parse_args()
-    pygls = default_heldout_source()
-    files = [(f"pygls:{i}", text) for i, text in enumerate(heldout_texts(pygls))]
+    py = language_for_id("python")
+    files = [(f"pygls:{i}", text, py) for i, text in enumerate(heldout_texts(default_heldout_source()))] \
+        if "python" in args.languages.split(",") else []
     for folder in args.folder:
-        files += [(f"{folder.name}:{i}", text) for i, text in enumerate(heldout_texts(folder, args.files))]
+        files += [(f"{folder.name}:{i}", text, py) for i, text in enumerate(heldout_texts(folder, args.files))]
     if args.corpus:
-        files += corpus_python(args.corpus, args.files)
-    py, bodies, kinds, flagged = language_for_id("python"), 0, collections.Counter(), []
-    for name, text in files:
+        files += corpus_files(args.corpus, args.files, set(args.languages.split(",")))
+    bodies, kinds, flagged, by_language = 0, collections.Counter(), [], collections.Counter()
+    for name, text, spec in tqdm(files, unit="file"):
         try:
-            doc = Document(text, py)
+            doc = Document(text, spec)
         except InfillError:  # a file the product refuses (binary, huge) is not a case
             continue
         for function in find_functions(doc):
@@ -57,12 +66,13 @@ def main() -> None:
             if span.end <= span.start:
                 continue
             bodies += 1
+            by_language[spec.name] += 1
             check = check_fills(doc, [Fill(span.start, span.end, text[span.start:span.end])])
             for _, _, why in check.defects:
                 kinds[kind(why)] += 1
             if check.defects:
                 flagged.append({"file": name, "function": function.name, "defects": check.describe(limit=5)})
-    print(json.dumps({"files": len(files), "bodies": bodies, "flagged": len(flagged), "by_kind": dict(kinds),
+    print(json.dumps({"files": len(files), "bodies": bodies, "bodies_by_language": dict(by_language), "flagged": len(flagged), "by_kind": dict(kinds),
                       "flagged_bodies": flagged}, indent=1))
 
 
