@@ -82,7 +82,7 @@ weighted by 1/t). {objective}
 | vocabulary | {cfg['vocab_size']} byte-level BPE tokens (`<|mask|>` {cfg['mask_id']}, `<|pad|>` {cfg['pad_id']}, `<|eos|>` {cfg['eos_id']}) |
 | window | {cfg['max_len']} tokens (trained on {opts.get('seq_len', '?')}-token windows) |
 | tokens seen | {meta.get('tokens_seen', 0):,}{carried} ({meta.get('steps', 0)} steps of {opts.get('batch_size', '?')} x {opts.get('seq_len', '?')} in this run) |
-| training time | {hours:.2f} h on a 2-core x86-64 CPU (AMD EPYC), no GPU |
+| training time | {hours:.2f} h on 2-core x86-64 CPUs (this project's build machines: AMD EPYC, later Intel Xeon), no GPU |
 | phases | {phases} |
 | weights | fp16 safetensors (loaded as fp32 on CPU) |
 
