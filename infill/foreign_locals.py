@@ -37,7 +37,7 @@ PARAMETER_LISTS = frozenset({"closure_parameters", "formal_parameters", "paramet
 # (node type, field) pairs whose identifier the node declares, in the eight grammars.
 DECLARING = frozenset({
     ("let_declaration", "pattern"), ("for_expression", "pattern"), ("parameter", "pattern"),
-    ("let_condition", "pattern"), ("match_arm", "pattern"), ("match_pattern", None), ("closure_parameters", None),
+    ("let_condition", "pattern"), ("match_arm", "pattern"), ("match_pattern", None),
     ("short_var_declaration", "left"), ("range_clause", "left"), ("var_spec", "name"), ("const_spec", "name"),
     ("parameter_declaration", "name"), ("variadic_parameter_declaration", "name"), ("receive_statement", "left"),
     ("init_declarator", "declarator"), ("declaration", "declarator"), ("parameter_declaration", "declarator"),
@@ -66,7 +66,7 @@ IMPORTS = frozenset({"use_declaration", "using_declaration", "import_declaration
 # uses, a Rust macro's tokens (`let x` inside `quickcheck! { ... }` is no let_declaration).
 BROKEN = frozenset({"ERROR"})
 OPAQUE = BROKEN | {"token_tree"}
-ANONYMOUS = ("closure", "lambda", "arrow", "func_literal", "function_expression", "function")
+ANONYMOUS = ("closure", "lambda", "arrow", "func_literal", "function")
 
 
 def _field_of(node: Node) -> str | None:
@@ -127,10 +127,16 @@ def _members_may_come_from_elsewhere(use: Node, language: LanguageSpec) -> bool:
     return False
 
 
-def _declarator_name(function: Node) -> bytes:
+def _function_declarator(function: Node) -> Node | None:
+    """C and C++: the declarator holding a function's name and parameters (under pointers and references)."""
     declarator = function.child_by_field_name("declarator")
-    while declarator is not None and declarator.type != "function_declarator":
+    while declarator is not None and declarator.type not in ("function_declarator", "abstract_function_declarator"):
         declarator = declarator.child_by_field_name("declarator")
+    return declarator
+
+
+def _declarator_name(function: Node) -> bytes:
+    declarator = _function_declarator(function)
     name = declarator.child_by_field_name("declarator") if declarator is not None else None
     return (name.text or b"") if name is not None else b""
 
@@ -148,9 +154,7 @@ def _scope_ranges(function: Node) -> list[tuple[int, int]]:
     """Byte ranges whose names are the function's own: its body and parameters (a C declarator holds the
     parameters beside the function's name, which belongs to the scope around it)."""
     parts = [function.child_by_field_name(f) for f in ("body", "parameters", "parameter", "receiver")]
-    declarator = function.child_by_field_name("declarator")
-    while declarator is not None and declarator.type not in ("function_declarator", "abstract_function_declarator"):
-        declarator = declarator.child_by_field_name("declarator")
+    declarator = _function_declarator(function)
     if declarator is not None:
         parts.append(declarator.child_by_field_name("parameters"))
     return [(p.start_byte, p.end_byte) for p in parts if p is not None]
@@ -167,13 +171,10 @@ def _owners(node: Node, function_types: frozenset[str]) -> list[Node]:
 
 
 def _function_name(function: Node) -> str:
-    name = function.child_by_field_name("name")
-    declarator = function.child_by_field_name("declarator")
-    while name is None and declarator is not None:
-        name = declarator if declarator.type in ("identifier", "field_identifier") else None
-        declarator = declarator.child_by_field_name("declarator")
-    if name is not None:
-        return f"`{(name.text or b'').decode('utf-8', errors='replace')}`"
+    field = function.child_by_field_name("name")
+    name = (field.text or b"") if field is not None else _declarator_name(function)
+    if name:
+        return f"`{name.decode('utf-8', errors='replace')}`"
     return "an anonymous function" if function.type.startswith(ANONYMOUS) else "another function"
 
 
@@ -187,18 +188,19 @@ def _identifier_at(tree: Tree, start: int, end: int, leaves: frozenset[str] = fr
 def locals_of_other_functions(tree: Tree, text: str, data: bytes, fill_ranges: list[tuple[int, int]],
                               language: LanguageSpec) -> list[Defect]:
     """Each use in a fill of a name that exists only as a local of other functions (brace languages only)."""
-    if not language.braces or language.name == "python":
+    if not language.braces:  # Python has its own name check
         return []
     spans = [(byte_offset(text, a), byte_offset(text, b)) for a, b in fill_ranges if b > a]
     in_fill: dict[bytes, list[Node]] = {}
     declared: set[bytes] = set()
     for lo, hi in spans:
         for match in IDENTIFIER.finditer(data, lo, hi):
-            node = tree.root_node.named_descendant_for_byte_range(*match.span())
-            if node is not None and (node.type in DECLARED_LEAVES or _inside(node, IMPORTS)):
+            node = _identifier_at(tree, *match.span(), DECLARED_LEAVES)
+            if node is None:
+                continue
+            if node.type in DECLARED_LEAVES or _inside(node, IMPORTS):
                 declared.add(match.group())
-            node = _identifier_at(tree, *match.span())
-            if node is not None and not _is_member(node) and not _called(node):
+            elif not _is_member(node) and not _called(node):
                 in_fill.setdefault(match.group(), []).append(node)
     defects = []
     for name, uses in in_fill.items():
@@ -271,11 +273,11 @@ def _only_local_elsewhere(tree: Tree, data: bytes, name: bytes, spans, use: Node
                for n in [_identifier_at(tree, at, at + len(name), DECLARED_LEAVES)] if n is not None and not _is_member(n)]
     if not outside or any(_inside(n, BROKEN) for n in outside):
         return None
-    declared_in = {(o.start_byte, o.end_byte) for n in outside if n.type in DECLARED_LEAVES or _declares(n, DECLARING)
-                   for o in _owners(n, function_types)[:1]}
+    scoped = [(n, _owners(n, function_types)) for n in outside]
+    declared_in = {(owners[0].start_byte, owners[0].end_byte) for n, owners in scoped
+                   if owners and (n.type in DECLARED_LEAVES or _declares(n, DECLARING))}
     owner = None
-    for node in outside:
-        owners = _owners(node, function_types)
+    for node, owners in scoped:
         if not owners or any(o.start_byte <= use.start_byte < o.end_byte for o in owners):
             return None  # at file level, or in a function around the fill: visible there
         if not any((o.start_byte, o.end_byte) in declared_in for o in owners):

@@ -16,15 +16,13 @@ from infill.document import Document
 from infill.errors import InfillError
 from infill.spans import find_functions, select_function_body
 from infill.task import Fill
+from real_bodies import corpus_files  # beside this script, which Python puts on the path
 
 BRACE = "rust,go,c,cpp,javascript,typescript,java"
 
 
 def cases(corpus: Path, files: int) -> list[tuple[Document, Fill]]:
     """Per file, the first line of each function body, as a fill of itself."""
-    import sys
-    sys.path.insert(0, str(Path(__file__).parent))
-    from real_bodies import corpus_files
     found = []
     for _, text, spec in corpus_files(corpus, files, set(BRACE.split(","))):
         try:

@@ -72,8 +72,8 @@ def main() -> None:
                 kinds[kind(why)] += 1
             if check.defects:
                 flagged.append({"file": name, "function": function.name, "defects": check.describe(limit=5)})
-    print(json.dumps({"files": len(files), "bodies": bodies, "bodies_by_language": dict(by_language), "flagged": len(flagged), "by_kind": dict(kinds),
-                      "flagged_bodies": flagged}, indent=1))
+    print(json.dumps({"files": len(files), "bodies": bodies, "bodies_by_language": dict(by_language),
+                      "flagged": len(flagged), "by_kind": dict(kinds), "flagged_bodies": flagged}, indent=1))
 
 
 if __name__ == "__main__":

@@ -29,8 +29,8 @@ def recheck(samples: list[dict], documents: list[tuple[Document, int, int]]) -> 
             flagged.append({"case": sample["case"], "fill": sample["fills"][0], "correct": sample["correct"],
                             "defects": check.describe()})
     return {"shown": len(shown), "shown_compiling": compiling,
-            "shown_parsing_as_reported": sum(s["parses"] for s, _ in shown), "flagged": len(flagged), "flagged_correct": sum(f["correct"] for f in flagged),
-            "fills": flagged}
+            "shown_parsing_as_reported": sum(s["parses"] for s, _ in shown), "flagged": len(flagged),
+            "flagged_correct": sum(f["correct"] for f in flagged), "fills": flagged}
 
 
 def main() -> None:
