@@ -1,5 +1,6 @@
 """Python fills that parse but nobody would keep: what CPython's compiler (not its parser) rejects, names the file
-defines nowhere, `self.x` where the class and the file define no `x`, and nested functions nothing calls.
+defines nowhere, `self.x` where the class and the file define no `x`, `self.x(...)` where every value `x` is ever
+given is a list, dict, number or string literal, and nested functions nothing calls.
 
 Lenient by design (a false alarm refuses a good fill): a word anywhere in the file outside the replaced spans
 counts as defined, and classes with bases, `__getattr__` or `setattr` are left alone. Counted beside parse errors
@@ -63,6 +64,7 @@ def python_defects(text: str, original: str, spans: tuple[tuple[int, int], ...],
     if not (star_import or any(_STAR_IMPORT.search(text[lo:hi]) for lo, hi in fill_ranges)):  # may define anything
         defects += undefined_names(near, lines, fill_ranges, words)
     defects += unknown_self_attributes(near, lines, fill_ranges, words, module)
+    defects += called_data_attributes(near, lines, fill_ranges, module)
     return sorted(defects)
 
 
@@ -187,7 +189,7 @@ def _plain_class(node: ast.ClassDef, mixed_in: frozenset[str]) -> bool:
     that may add attributes (a dataclass's fields are words of the file)."""
     return not node.keywords and node.name not in mixed_in and \
         all(isinstance(b, ast.Name) and b.id == "object" for b in node.bases) and \
-        all(_decorator_name(d) in PLAIN_CLASS_DECORATORS for d in node.decorator_list)
+        all(_last_name(d) in PLAIN_CLASS_DECORATORS for d in node.decorator_list)
 
 
 def unknown_self_attributes(near: list[ast.AST], lines: FillLines, fill_ranges: list[tuple[int, int]],
@@ -200,11 +202,9 @@ def unknown_self_attributes(near: list[ast.AST], lines: FillLines, fill_ranges: 
     if not reads or words & DYNAMIC_ATTRIBUTES:
         return []
     assigned = {node.attr for node in near if isinstance(node, ast.Attribute) and not isinstance(node.ctx, ast.Load)}
-    classes, mixed_in = [node for node in near if isinstance(node, ast.ClassDef)], _mixed_in(module)
     defects = []
     for node in reads:
-        around = [c for c in classes if c.lineno <= node.lineno <= (c.end_lineno or c.lineno)]
-        if node.attr in assigned or not around or not _plain_class(max(around, key=lambda c: c.lineno), mixed_in):
+        if node.attr in assigned or _plain_class_around(node, near, module) is None:
             continue
         end = lines.offset(node.end_lineno, node.end_col_offset)
         if overlaps(end - len(node.attr), end, fill_ranges):
@@ -212,11 +212,95 @@ def unknown_self_attributes(near: list[ast.AST], lines: FillLines, fill_ranges: 
     return defects
 
 
-def _decorator_name(decorator: ast.expr) -> str:
-    """`dataclass` for @dataclass, @dataclasses.dataclass and @dataclass(frozen=True)."""
-    if isinstance(decorator, ast.Call):
-        decorator = decorator.func
-    return decorator.attr if isinstance(decorator, ast.Attribute) else getattr(decorator, "id", "")
+def _plain_class_around(node: ast.AST, near: list[ast.AST], module: ast.Module) -> ast.ClassDef | None:
+    """The innermost class holding `node` when it is a plain class (see `_plain_class`), else None."""
+    line = getattr(node, "lineno", 0)
+    around = [c for c in near if isinstance(c, ast.ClassDef) and c.lineno <= line <= (c.end_lineno or c.lineno)]
+    innermost = max(around, key=lambda c: c.lineno) if around else None
+    return innermost if innermost is not None and _plain_class(innermost, _mixed_in(module)) else None
+
+
+def called_data_attributes(near: list[ast.AST], lines: FillLines, fill_ranges: list[tuple[int, int]],
+                           module: ast.Module) -> list[Defect]:
+    """`self.x(...)` in a fill where the plain class around it never makes `x` callable: every value it gives `x`
+    is a literal (`self.items = []`), no method or class attribute is named `x`, and the file assigns `.x`
+    nowhere else (`obj.items = handler` may make it a function). `None` is left alone: a callback set later."""
+    calls = [node for node in near if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+             and isinstance(node.func.value, ast.Name) and node.func.value.id == "self"
+             and node.func.end_lineno is not None and node.func.end_col_offset is not None]
+    defects = []
+    for call in calls:
+        end = lines.offset(call.func.end_lineno, call.func.end_col_offset)
+        name = call.func.attr
+        if not overlaps(end - len(name), end, fill_ranges):
+            continue
+        owner = _plain_class_around(call, near, module)
+        kind = _data_kind(owner, name, lines) if owner is not None else None
+        if kind is not None:
+            defects.append((end - len(name), end, f"`self.{name}` is {kind}, not something to call"))
+    return defects
+
+
+def _data_kind(owner: ast.ClassDef, name: str, lines: FillLines) -> str | None:
+    """What `name` always is in the class, when every value it is given is a non-callable literal."""
+    pattern = rf"\.{name}\s*(?::[^=\n]*)?(?:[-+*/%&|^@]|//|<<|>>|\*\*)?=(?!=)"
+    assignments = len(re.findall(pattern, lines.index.text))  # anywhere in the file: a method's name has none
+    if not assignments or any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and
+                              s.name == name for s in owner.body):
+        return None
+    kinds = [_literal_kind(s.value) for s in owner.body for t in _targets(s)
+             if isinstance(t, ast.Name) and t.id == name]  # class attributes
+    seen, stores = 0, 0
+    for node in ast.walk(owner):
+        for target in _targets(node):
+            if isinstance(target, ast.Attribute) and target.attr == name and \
+                    isinstance(target.value, ast.Name) and target.value.id == "self":
+                kinds.append(_literal_kind(node.value))
+                seen += 1
+        if isinstance(node, ast.Attribute) and node.attr == name and not isinstance(node.ctx, ast.Load):
+            stores += 1
+    if not kinds or None in kinds or stores != seen or assignments != seen:
+        return None  # not a literal, stored where no value shows (`for self.x in`, `del`), or outside the class
+    return kinds[0]
+
+
+def _targets(node: ast.AST) -> list[ast.expr]:
+    if isinstance(node, ast.Assign):
+        return node.targets
+    return [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
+
+
+# Calls that build a value nothing can call.
+DATA_CONSTRUCTORS = {"list": "a list", "dict": "a dict", "set": "a set", "tuple": "a tuple", "frozenset": "a set",
+                     "int": "a number", "float": "a number", "str": "a string", "bytes": "bytes",
+                     "bytearray": "bytes", "deque": "a deque", "defaultdict": "a dict", "OrderedDict": "a dict",
+                     "Counter": "a dict"}
+
+
+def _literal_kind(value: ast.expr | None) -> str | None:
+    """`a list` for `[]`, `[x for x in y]` or `list()`; None for anything that might be callable (`None` too)."""
+    if isinstance(value, (ast.List, ast.ListComp)):
+        return "a list"
+    if isinstance(value, (ast.Dict, ast.DictComp)):
+        return "a dict"
+    if isinstance(value, (ast.Set, ast.SetComp)):
+        return "a set"
+    if isinstance(value, ast.Tuple):
+        return "a tuple"
+    if isinstance(value, ast.JoinedStr):
+        return "a string"
+    if isinstance(value, ast.Constant) and value.value is not None and value.value is not Ellipsis:
+        return {bool: "a bool", str: "a string", bytes: "bytes"}.get(type(value.value), "a number")
+    if isinstance(value, ast.Call):
+        return DATA_CONSTRUCTORS.get(_last_name(value.func))
+    return None
+
+
+def _last_name(expr: ast.expr) -> str:
+    """`dataclass` for dataclass, dataclasses.dataclass and dataclass(frozen=True)."""
+    if isinstance(expr, ast.Call):
+        expr = expr.func
+    return expr.attr if isinstance(expr, ast.Attribute) else getattr(expr, "id", "")
 
 
 def _inert(decorator: ast.expr) -> bool:

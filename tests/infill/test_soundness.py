@@ -91,6 +91,31 @@ def test_classes_that_may_get_attributes_elsewhere_are_left_alone(source):
     assert not _check("python", source, "return self.get_obj").defects
 
 
+def test_calling_an_attribute_that_only_ever_holds_data_is_a_defect():
+    check = _check("python", STACK, "return self.items()")
+    assert check.describe() == ["line 6: `self.items` is a list, not something to call"]
+    start, end, _ = check.defects[0]
+    assert check.text[start:end] == "items"
+    counter = STACK.replace("self.items = []", "self.items = []\n        self.count = 0")
+    assert _check("python", counter, "self.count += 1\n        return self.count()").describe() == \
+        ["line 8: `self.count` is a number, not something to call"]
+    for fine in ("return self.items.pop()", "return self.pop()", "return self.__len__()"):
+        assert not _check("python", STACK, fine).defects, fine
+
+
+@pytest.mark.parametrize("source", [
+    STACK.replace("self.items = []", "self.items = None"),                   # a callback set later
+    STACK.replace("self.items = []", "self.items = make_items()"),           # anything may come back
+    STACK.replace("self.items = []", "self.items = []\n        self.items = factory"),
+    STACK + "\n\nstack = Stack()\nstack.items = print\n",                  # set outside the class
+    STACK.replace("self.items = []", "self.items, self.n = [], 0"),          # values not paired here
+    STACK + "\n    def items(self):\n        return []\n",                    # a method of that name
+    STACK.replace("class Stack:", "class Stack(Base):"),                     # a base may define it
+])
+def test_attributes_that_may_be_callable_are_left_alone(source):
+    assert not _check("python", source, "return self.items()").defects
+
+
 def test_nested_functions_nothing_calls_are_defects():
     check = _check("python", STACK, "@property\n        def _len(self, item):\n            return 1\n        return len(self)")
     assert check.describe() == ["line 6: nested function `_len` is never used"]

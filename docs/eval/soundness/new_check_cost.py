@@ -1,0 +1,79 @@
+"""What one check adds to checking one fill: `check_fills` with and without it, taking turns on the same held-out
+corpus files (per function body, its first line, or for Python's check its first line that calls `self.x(...)`, given back
+as its own fill: its names are the file's real ones, so every lookup runs in full), one process. Prints JSON. Run:
+`python docs/eval/soundness/new_check_cost.py --corpus runs/corpus-v2 [--check foreign-locals|data-calls] [--files 40]`
+(other functions' locals in the brace languages; Python's calls of attributes that only hold data)."""
+
+import argparse
+import collections
+import json
+import re
+import statistics
+import time
+from pathlib import Path
+
+import infill.checks as checks
+import infill.python_soundness as python_soundness
+from infill.checks import check_fills
+from infill.document import Document
+from infill.errors import InfillError
+from infill.spans import find_functions, select_function_body
+from infill.task import Fill
+from real_bodies import corpus_files  # beside this script, which Python puts on the path
+
+# Each check: where it lives, its name there, the languages it serves, and the lines it has work on.
+CHECKS = {"foreign-locals": (checks, "locals_of_other_functions", "rust,go,c,cpp,javascript,typescript,java", None),
+          "data-calls": (python_soundness, "called_data_attributes", "python", re.compile(r"self\.\w+\("))}
+
+
+def cases(corpus: Path, files: int, languages: str, prefer: re.Pattern | None) -> list[tuple[Document, Fill]]:
+    """Per file, a line of each function body (its first matching `prefer`, else its first), as its own fill."""
+    found = []
+    for _, text, spec in corpus_files(corpus, files, set(languages.split(","))):
+        try:
+            doc = Document(text, spec)
+        except InfillError:
+            continue
+        for function in find_functions(doc)[:20]:
+            span = select_function_body(doc, function)
+            body = text[span.start:span.end]
+            first = body.lstrip()
+            if not first:
+                continue
+            start = span.start + len(body) - len(first)
+            call = prefer.search(text, start, span.end) if prefer else None
+            if call:
+                start = text.rfind("\n", start, call.start()) + 1 or start
+                start += len(text[start:call.start()]) - len(text[start:call.start()].lstrip())
+            end = text.find("\n", start, span.end)
+            end = span.end if end < 0 else end
+            found.append((doc, Fill(start, end, text[start:end])))
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--corpus", type=Path, required=True)
+    parser.add_argument("--check", choices=sorted(CHECKS), default="foreign-locals")
+    parser.add_argument("--files", type=int, default=40, help="held-out files of each language")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    module, name, languages, prefer = CHECKS[args.check]
+    work = cases(args.corpus, args.files, languages, prefer)
+    real = getattr(module, name)
+    timings = collections.defaultdict(list)
+    for _ in range(args.rounds):
+        for arm, check in (("without", lambda *a: []), ("with", real)):
+            setattr(module, name, check)
+            started = time.perf_counter()
+            for doc, fill in work:
+                check_fills(doc, [fill])
+            timings[arm].append((time.perf_counter() - started) / len(work) * 1000)
+    setattr(module, name, real)
+    ms = {arm: round(statistics.median(values), 3) for arm, values in timings.items()}
+    print(json.dumps({"check": args.check, "checks": len(work), "languages": languages, "median_ms_per_check": ms,
+                      "ratio": round(ms["with"] / ms["without"], 3)}))
+
+
+if __name__ == "__main__":
+    main()
