@@ -1,6 +1,7 @@
 """Python fills that parse but nobody would keep: what CPython's compiler (not its parser) rejects, names the file
 defines nowhere, `self.x` where the class and the file define no `x`, `self.x(...)` where every value `x` is ever
-given is a list, dict, number or string literal, and nested functions nothing calls.
+given is a list, dict, number or string literal, and nested functions nothing calls; names read out of their scope
+are infill/python_scopes.py's.
 
 Lenient by design (a false alarm refuses a good fill): a word anywhere in the file outside the replaced spans
 counts as defined, and classes with bases, `__getattr__` or `setattr` are left alone. Counted beside parse errors
@@ -10,20 +11,17 @@ counts as defined, and classes with bases, `__getattr__` or `setattr` are left a
 from __future__ import annotations
 
 import ast
-import builtins
 import re
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
 from .positions import LineIndex
+from .python_scopes import BUILTIN_NAMES, out_of_scope_reads, scope_source
 from .soundness import Defect, overlaps
 
 _WORD = re.compile(r"[^\W\d]\w*")
 _STAR_IMPORT = re.compile(r"\bimport\s+\*")
-# Names every module can read: builtins, and module-level names CPython defines that builtins does not list.
-BUILTIN_NAMES = frozenset(dir(builtins)) | {"__file__", "__path__", "__builtins__", "__annotations__", "__class__",
-                                            "__qualname__", "__module__", "__dict__"}
 # Words that mean a class gets attributes the file does not spell out.
 DYNAMIC_ATTRIBUTES = frozenset({"__getattr__", "__getattribute__", "setattr", "__dict__", "__setattr__"})
 # Class decorators that add no attributes the file does not spell out.
@@ -58,20 +56,23 @@ def python_defects(text: str, original: str, spans: tuple[tuple[int, int], ...],
     if module is None or not any(hi > lo for lo, hi in fill_ranges):
         return []
     lines = FillLines.of(text, window, fill_ranges)
-    near = _nodes_on_rows(module, lines.rows)
+    near, units = _nodes_on_rows(module, lines.rows), _units_on_rows(module.body, lines.rows)
     words, star_import = _words_around(original, spans)
-    defects = compile_errors(module, lines, fill_ranges) + unused_nested_functions(near, lines, fill_ranges)
+    defects = compile_errors(units, lines, fill_ranges) + unused_nested_functions(near, lines, fill_ranges)
     if not (star_import or any(_STAR_IMPORT.search(text[lo:hi]) for lo, hi in fill_ranges)):  # may define anything
         defects += undefined_names(near, lines, fill_ranges, words)
+        source = "\n".join(scope_source(module.body, lambda node: _on_rows(node, lines.rows),
+                                         lambda node: _source_of(text, lines, node)))
+        defects += out_of_scope_reads(original, spans, units, source, lines.offset, fill_ranges, words)
     defects += unknown_self_attributes(near, lines, fill_ranges, words, module)
     defects += called_data_attributes(near, lines, fill_ranges, module)
     return sorted(defects)
 
 
-def compile_errors(module: ast.Module, lines: FillLines, fill_ranges: list[tuple[int, int]]) -> list[Defect]:
-    """What CPython's compiler rejects on a fill's line, compiling only the statements that hold a fill (top-level,
-    or in a class the methods): a parameter named twice, `return`/`await` outside a function, `break` outside a loop."""
-    units = _units_on_rows(module.body, lines.rows)
+def compile_errors(units: list[ast.stmt], lines: FillLines, fill_ranges: list[tuple[int, int]]) -> list[Defect]:
+    """What CPython's compiler rejects on a fill's line, compiling only the statements that hold a fill (`units`:
+    top-level, or in a class the methods): a parameter named twice, `return`/`await` outside a function, `break`
+    outside a loop."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # `is` with a literal and the like are warnings, not errors
@@ -89,14 +90,24 @@ def compile_errors(module: ast.Module, lines: FillLines, fill_ranges: list[tuple
     return []
 
 
+def _on_rows(node: ast.stmt, rows: list[tuple[int, int]]) -> bool:
+    return any(node.lineno <= hi and (node.end_lineno or node.lineno) >= lo for lo, hi in rows)
+
+
 def _units_on_rows(body: list[ast.stmt], rows: list[tuple[int, int]]) -> list[ast.stmt]:
     """The statements of `body` on the rows; a class is replaced by its own statements there (a method compiles
     alone as it does in its class, and a big class costs only the methods a fill touches)."""
     units = []
     for node in body:
-        if any(node.lineno <= hi and (node.end_lineno or node.lineno) >= lo for lo, hi in rows):
+        if _on_rows(node, rows):
             units += _units_on_rows(node.body, rows) if isinstance(node, ast.ClassDef) else [node]
     return units
+
+
+def _source_of(text: str, lines: FillLines, unit: ast.stmt) -> str:
+    """A statement's lines in the filled text, its decorators included."""
+    first = min([unit.lineno] + [d.lineno for d in getattr(unit, "decorator_list", [])])
+    return text[lines.offset(first, 0):lines.offset(unit.end_lineno or unit.lineno, 1 << 30)]
 
 
 def _header_around(units: list[ast.stmt], lineno: int) -> tuple[int, int] | None:

@@ -173,9 +173,10 @@ def test_code_that_merely_contains_a_fill_is_not_blamed_on_it():
     assert error_count(doc, [Fill(at, at, "    y = x * 2")]) <= baseline.allowed
 
 
-def test_no_humaneval_solution_line_is_a_defect():
-    for problem in load_problems("single-line", default_data_dir()):
-        doc, at = problem_document(problem, "single-line")
+@pytest.mark.parametrize("split", ["single-line", "multi-line"])
+def test_no_humaneval_solution_is_a_defect(split):
+    for problem in load_problems(split, default_data_dir()):
+        doc, at = problem_document(problem, split)
         assert not check_fills(doc, [Fill(at, at, problem.canonical_solution.removesuffix("\n"))]).defects, problem.task_id
 
 

@@ -1,8 +1,11 @@
 """What one check adds to checking one fill: `check_fills` with and without it, taking turns on the same held-out
-corpus files (per function body, its first line, or for Python's check its first line that calls `self.x(...)`, given back
-as its own fill: its names are the file's real ones, so every lookup runs in full), one process. Prints JSON. Run:
-`python docs/eval/soundness/new_check_cost.py --corpus runs/corpus-v2 [--check foreign-locals|data-calls] [--files 40]`
-(other functions' locals in the brace languages; Python's calls of attributes that only hold data)."""
+corpus files (per function body its first line, or for the data-calls check its first line that calls
+`self.x(...)`, given back as its own fill: its names are the file's real ones, so every lookup runs in full), one
+process. Each case is a new request (the file's own scopes are worked out again), checked --candidates times in a
+row as the engine checks a request's candidates. Prints JSON. Run: `python docs/eval/soundness/new_check_cost.py
+--corpus runs/corpus-v2 [--check foreign-locals|data-calls|out-of-scope] [--files 40] [--candidates 8]` (other
+functions' locals in the brace languages; Python's calls of attributes that only hold data; names read out of
+scope)."""
 
 import argparse
 import collections
@@ -23,7 +26,8 @@ from real_bodies import corpus_files  # beside this script, which Python puts on
 
 # Each check: where it lives, its name there, the languages it serves, and the lines it has work on.
 CHECKS = {"foreign-locals": (checks, "locals_of_other_functions", "rust,go,c,cpp,javascript,typescript,java", None),
-          "data-calls": (python_soundness, "called_data_attributes", "python", re.compile(r"self\.\w+\("))}
+          "data-calls": (python_soundness, "called_data_attributes", "python", re.compile(r"self\.\w+\(")),
+          "out-of-scope": (python_soundness, "out_of_scope_reads", "python", None)}
 
 
 def cases(corpus: Path, files: int, languages: str, prefer: re.Pattern | None) -> list[tuple[Document, Fill]]:
@@ -57,6 +61,7 @@ def main() -> None:
     parser.add_argument("--check", choices=sorted(CHECKS), default="foreign-locals")
     parser.add_argument("--files", type=int, default=40, help="held-out files of each language")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--candidates", type=int, default=1, help="checks a request: each case is checked this often")
     args = parser.parse_args()
     module, name, languages, prefer = CHECKS[args.check]
     work = cases(args.corpus, args.files, languages, prefer)
@@ -67,11 +72,13 @@ def main() -> None:
             setattr(module, name, check)
             started = time.perf_counter()
             for doc, fill in work:
-                check_fills(doc, [fill])
-            timings[arm].append((time.perf_counter() - started) / len(work) * 1000)
+                for _ in range(args.candidates):
+                    check_fills(doc, [fill])
+            timings[arm].append((time.perf_counter() - started) / len(work) / args.candidates * 1000)
     setattr(module, name, real)
     ms = {arm: round(statistics.median(values), 3) for arm, values in timings.items()}
-    print(json.dumps({"check": args.check, "checks": len(work), "languages": languages, "median_ms_per_check": ms,
+    print(json.dumps({"check": args.check, "checks": len(work), "candidates": args.candidates, "languages": languages,
+                      "median_ms_per_check": ms,
                       "ratio": round(ms["with"] / ms["without"], 3)}))
 
 

@@ -1,8 +1,9 @@
 """How often the soundness checks take real code for a defect: every function body of real Python files given back
 as its own fill (what `--function` would replace). Counts by kind and lists each flagged body. Prints JSON.
 Run: `python docs/eval/soundness/real_bodies.py [--corpus runs/corpus-v2] [--files 400] [--folder DIR] [--languages
-python,rust,...]` (pygls when Python is asked for; up to --files held-out corpus files of each language and the
-folders' Python files when given)."""
+python,rust,...] [--stub]` (pygls when Python is asked for; up to --files held-out corpus files of each language and
+the folders' Python files when given). With --stub each Python body fills a file where that body is `pass`, as a
+user's stub would be, so checks that compare with the file before the fill (names out of scope) see it as new."""
 
 import argparse
 import collections
@@ -37,6 +38,16 @@ def corpus_files(corpus: Path, limit: int, languages: set[str]) -> list[tuple[st
     return found
 
 
+def as_fill(doc: Document, span, stub: bool) -> tuple[Document, list[Fill]]:
+    """The body given back as a fill of itself, or (--stub, Python) of a `pass` at its indentation."""
+    body = doc.text[span.start:span.end]
+    if not stub or doc.language.name != "python":
+        return doc, [Fill(span.start, span.end, body)]
+    placeholder = body[:len(body) - len(body.lstrip())].split("\n")[-1] + "pass"
+    stubbed = Document(doc.text[:span.start] + placeholder + doc.text[span.end:], doc.language)
+    return stubbed, [Fill(span.start, span.start + len(placeholder), body)]
+
+
 def kind(why: str) -> str:
     return re.sub(r"`[^`]*`", "X", why)
 
@@ -47,6 +58,7 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=400)
     parser.add_argument("--folder", type=Path, action="append", default=[], help="more Python files (e.g. the stdlib)")
     parser.add_argument("--languages", default="python", help="corpus languages, comma-separated (python,rust,...)")
+    parser.add_argument("--stub", action="store_true", help="fill each Python body into the file with it as `pass`")
     args = parser.parse_args()
     py = language_for_id("python")
     files = [(f"pygls:{i}", text, py) for i, text in enumerate(heldout_texts(default_heldout_source()))] \
@@ -67,7 +79,7 @@ def main() -> None:
                 continue
             bodies += 1
             by_language[spec.name] += 1
-            check = check_fills(doc, [Fill(span.start, span.end, text[span.start:span.end])])
+            check = check_fills(*as_fill(doc, span, args.stub))
             for _, _, why in check.defects:
                 kinds[kind(why)] += 1
             if check.defects:
