@@ -104,10 +104,11 @@ def _replace_spans(text: str, spans: tuple[tuple[int, int], ...], placeholder: s
     return "".join(pieces) + text[at:]
 
 
-def scope_source(body: list[ast.stmt], on_rows: Callable[[ast.stmt], bool], source_of: Callable[[ast.stmt], str],
-                 in_class: bool = False) -> list[str]:
-    """The lines of the statements of `body` a fill touches, as they are scoped: a class keeps its header and, for
-    the members the fill does not touch, a stub binding each name (a method's defaults read the class's names)."""
+def scope_source(body: list[ast.stmt], on_rows: Callable[[ast.stmt], bool], inside_only: Callable[[ast.stmt], bool],
+                 source_of: Callable[[ast.stmt], str], in_class: bool = False) -> list[str]:
+    """The lines of the statements of `body` a fill touches, as they are scoped: a class the fill touches only
+    inside (`inside_only`) keeps its header and, for the members the fill does not touch, a stub binding each
+    name (a method's defaults read the class's names); any other statement comes whole."""
     touched = [node for node in body if on_rows(node)]
     if not touched:
         return []
@@ -118,9 +119,9 @@ def scope_source(body: list[ast.stmt], on_rows: Callable[[ast.stmt], bool], sour
         lines += [f"{indent}{name} = None" for node in body if not on_rows(node) for name in _class_level_names(node)]
     for node in touched:
         source = source_of(node)
-        if isinstance(node, ast.ClassDef):
+        if isinstance(node, ast.ClassDef) and inside_only(node):
             header_indent = source[:len(source) - len(source.lstrip())].split("\n")[-1]
-            members = scope_source(node.body, on_rows, source_of, in_class=True)
+            members = scope_source(node.body, on_rows, inside_only, source_of, in_class=True)
             lines += [f"{header_indent}class {node.name}:"] + (members or [f"{header_indent}    pass"])
         else:
             lines.append(source)

@@ -62,6 +62,7 @@ def python_defects(text: str, original: str, spans: tuple[tuple[int, int], ...],
     if not (star_import or any(_STAR_IMPORT.search(text[lo:hi]) for lo, hi in fill_ranges)):  # may define anything
         defects += undefined_names(near, lines, fill_ranges, words)
         source = "\n".join(scope_source(module.body, lambda node: _on_rows(node, lines.rows),
+                                         lambda node: _inside_class_only(node, lines.rows),
                                          lambda node: _source_of(text, lines, node)))
         defects += out_of_scope_reads(original, spans, units, source, lines.offset, fill_ranges, words)
     defects += unknown_self_attributes(near, lines, fill_ranges, words, module)
@@ -94,13 +95,23 @@ def _on_rows(node: ast.stmt, rows: list[tuple[int, int]]) -> bool:
     return any(node.lineno <= hi and (node.end_lineno or node.lineno) >= lo for lo, hi in rows)
 
 
+def _inside_class_only(node: ast.stmt, rows: list[tuple[int, int]]) -> bool:
+    """A class the rows touch in its body but not in its header (decorators, `class` line): a fill there is in
+    its methods, not a new class whose whole body it gives meaning to (`class C:` above a function's lines)."""
+    if not isinstance(node, ast.ClassDef):
+        return False
+    first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+    last = max(node.lineno, node.body[0].lineno - 1)
+    return not any(first <= hi and last >= lo for lo, hi in rows)
+
+
 def _units_on_rows(body: list[ast.stmt], rows: list[tuple[int, int]]) -> list[ast.stmt]:
-    """The statements of `body` on the rows; a class is replaced by its own statements there (a method compiles
-    alone as it does in its class, and a big class costs only the methods a fill touches)."""
+    """The statements of `body` on the rows; a class is replaced by its own statements there unless its header
+    is (a method compiles alone as it does in its class, and a big class costs only the methods a fill touches)."""
     units = []
     for node in body:
         if _on_rows(node, rows):
-            units += _units_on_rows(node.body, rows) if isinstance(node, ast.ClassDef) else [node]
+            units += _units_on_rows(node.body, rows) if _inside_class_only(node, rows) else [node]
     return units
 
 

@@ -42,6 +42,14 @@ def test_a_fill_that_ends_a_function_early_is_blamed_for_the_code_it_cuts_off():
     assert {check.text[a:b] for a, b, _ in check.defects} == {"def main():"}
 
 
+def test_a_class_line_that_swallows_a_function_body_is_blamed_for_it():
+    """The fill touches the class header, so the whole class is what it means (not only the methods it touches)."""
+    check = _check(GREET, "class Greeter:")
+    assert {why for _, _, why in check.defects} == {
+        "after this fill, the code around it reads `greeting` out of scope (a local of `greet`)",
+        "after this fill, the code around it reads `name` out of scope (a local of `greet`)"}
+
+
 @pytest.mark.parametrize("source, fill", [
     (ADD, "return a + b"),
     (ADD, "s = a + b\n    return s"),                        # bound by the fill itself
