@@ -10,6 +10,7 @@ import ast
 import builtins
 import re
 import symtable
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -94,6 +95,20 @@ def file_scopes(text: str, spans: tuple[tuple[int, int], ...]) -> FileScopes | N
                 if symbol.is_local() and (symbol.is_assigned() or symbol.is_parameter() or symbol.is_imported()):
                     binder.setdefault(symbol.get_name(), table.get_name())
     return FileScopes(frozenset(module_names), local_of, class_of, frozenset(_unbound_reads(tables, module_names)))
+
+
+@lru_cache(maxsize=8)
+def original_compiles(text: str, spans: tuple[tuple[int, int], ...]) -> bool:
+    """Whether CPython compiles the file before the fill: as it is, or with `pass` or `None` in empty holes."""
+    for candidate in (text, _replace_spans(text, spans, "pass"), _replace_spans(text, spans, "None")):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                compile(candidate, "<original>", "exec", dont_inherit=True)
+            return True
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+    return False
 
 
 def _replace_spans(text: str, spans: tuple[tuple[int, int], ...], placeholder: str) -> str:

@@ -13,11 +13,12 @@ from __future__ import annotations
 import ast
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from .positions import LineIndex
-from .python_scopes import BUILTIN_NAMES, out_of_scope_reads, scope_source
+from .python_scopes import BUILTIN_NAMES, original_compiles, out_of_scope_reads, scope_source
 from .soundness import Defect, overlaps
 
 _WORD = re.compile(r"[^\W\d]\w*")
@@ -58,7 +59,8 @@ def python_defects(text: str, original: str, spans: tuple[tuple[int, int], ...],
     lines = FillLines.of(text, window, fill_ranges)
     near, units = _nodes_on_rows(module, lines.rows), _units_on_rows(module.body, lines.rows)
     words, star_import = _words_around(original, spans)
-    defects = compile_errors(units, lines, fill_ranges) + unused_nested_functions(near, lines, fill_ranges)
+    defects = compile_errors(units, lines, fill_ranges, lambda: original_compiles(original, spans)) + \
+        unused_nested_functions(near, lines, fill_ranges)
     if not (star_import or any(_STAR_IMPORT.search(text[lo:hi]) for lo, hi in fill_ranges)):  # may define anything
         defects += undefined_names(near, lines, fill_ranges, words)
         source = "\n".join(scope_source(module.body, lambda node: _on_rows(node, lines.rows),
@@ -70,10 +72,12 @@ def python_defects(text: str, original: str, spans: tuple[tuple[int, int], ...],
     return sorted(defects)
 
 
-def compile_errors(units: list[ast.stmt], lines: FillLines, fill_ranges: list[tuple[int, int]]) -> list[Defect]:
-    """What CPython's compiler rejects on a fill's line, compiling only the statements that hold a fill (`units`:
-    top-level, or in a class the methods): a parameter named twice, `return`/`await` outside a function, `break`
-    outside a loop."""
+def compile_errors(units: list[ast.stmt], lines: FillLines, fill_ranges: list[tuple[int, int]],
+                   original_compiles: Callable[[], bool]) -> list[Defect]:
+    """What CPython's compiler rejects, compiling only the statements that hold a fill (`units`: top-level, or in a
+    class the methods): a parameter named twice, `return`/`await` outside a function, `break` outside a loop. On a
+    fill's line it is the fill's; elsewhere too when the file compiled before (a dedented line that ends a loop
+    leaves the `break` below it outside one)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # `is` with a literal and the like are warnings, not errors
@@ -86,6 +90,9 @@ def compile_errors(units: list[ast.stmt], lines: FillLines, fill_ranges: list[tu
             start += len(line) - len(line.lstrip())
             if overlaps(start, end, fill_ranges):
                 return [(start, end, exc.msg)]
+            if original_compiles():
+                where = f" (line {first})" if lines.module_start == 0 else ""  # a big file's window counts its own
+                return [(fill_ranges[0][0], fill_ranges[-1][1], f"after this fill, {exc.msg}{where}")]
     except (ValueError, TypeError, RecursionError, MemoryError):
         pass
     return []

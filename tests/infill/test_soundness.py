@@ -145,6 +145,14 @@ def test_a_parameter_named_twice_is_the_fill_s_when_the_fill_names_one():
     assert check.describe() == ["line 2: duplicate argument 'self' in function definition"]
 
 
+def test_a_compiler_error_the_fill_causes_below_it_is_the_fills():
+    """A line dedented out of a loop takes the loop's `break` with it (v7 showed one such fill on HumanEval)."""
+    source = "def f(xs):\n    for x in xs:\n        y = x\n@\n        if x:\n            break\n    return xs\n"
+    check = _check("python", source, "    if not xs:")
+    assert check.describe() == ["line 4: after this fill, 'break' outside loop (line 6)"]
+    assert not _check("python", source, "        y += 1").defects
+
+
 def test_a_compiler_error_in_the_users_code_is_not_blamed_on_the_fill():
     assert not _check("python", "def f(a, a):\n    pass\n\n\nx = @\n", "1").defects
 
