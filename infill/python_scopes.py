@@ -80,10 +80,7 @@ def _symbol_tables(source: str) -> list[symtable.SymbolTable] | None:
 def file_scopes(text: str, spans: tuple[tuple[int, int], ...]) -> FileScopes | None:
     """The scopes of a whole file before the fill (once per document and spans): as it is, or when an empty hole
     leaves it uncompilable, with `pass` (a statement) or `None` (an expression) in the spans; None when unknown."""
-    tables = _symbol_tables(text)
-    for placeholder in ("pass", "None"):
-        if tables is None:
-            tables = _symbol_tables(_replace_spans(text, spans, placeholder))
+    tables = next(filter(None, map(_symbol_tables, _before_fill(text, spans))), None)
     if tables is None:
         return None
     module_names = _module_names(tables)
@@ -100,7 +97,7 @@ def file_scopes(text: str, spans: tuple[tuple[int, int], ...]) -> FileScopes | N
 @lru_cache(maxsize=8)
 def original_compiles(text: str, spans: tuple[tuple[int, int], ...]) -> bool:
     """Whether CPython compiles the file before the fill: as it is, or with `pass` or `None` in empty holes."""
-    for candidate in (text, _replace_spans(text, spans, "pass"), _replace_spans(text, spans, "None")):
+    for candidate in _before_fill(text, spans):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -111,12 +108,16 @@ def original_compiles(text: str, spans: tuple[tuple[int, int], ...]) -> bool:
     return False
 
 
-def _replace_spans(text: str, spans: tuple[tuple[int, int], ...], placeholder: str) -> str:
-    pieces, at = [], 0
-    for start, end in spans:
-        pieces += [text[at:start], placeholder]
-        at = end
-    return "".join(pieces) + text[at:]
+def _before_fill(text: str, spans: tuple[tuple[int, int], ...]) -> Iterator[str]:
+    """The file before the fill, as it is and then with `pass` or `None` in the spans (an empty hole in a body
+    leaves it uncompilable), made only as far as they are asked for."""
+    yield text
+    for placeholder in ("pass", "None"):
+        pieces, at = [], 0
+        for start, end in spans:
+            pieces += [text[at:start], placeholder]
+            at = end
+        yield "".join(pieces) + text[at:]
 
 
 def scope_source(body: list[ast.stmt], on_rows: Callable[[ast.stmt], bool], inside_only: Callable[[ast.stmt], bool],
@@ -129,13 +130,12 @@ def scope_source(body: list[ast.stmt], on_rows: Callable[[ast.stmt], bool], insi
         return []
     lines = []
     if in_class:
-        first = source_of(touched[0])
-        indent = first[:len(first) - len(first.lstrip())].split("\n")[-1]
+        indent = _indent_of(source_of(touched[0]))
         lines += [f"{indent}{name} = None" for node in body if not on_rows(node) for name in _class_level_names(node)]
     for node in touched:
         source = source_of(node)
         if isinstance(node, ast.ClassDef) and inside_only(node):
-            header_indent = source[:len(source) - len(source.lstrip())].split("\n")[-1]
+            header_indent = _indent_of(source)
             members = scope_source(node.body, on_rows, inside_only, source_of, in_class=True)
             lines += [f"{header_indent}class {node.name}:"] + (members or [f"{header_indent}    pass"])
         else:
@@ -143,14 +143,24 @@ def scope_source(body: list[ast.stmt], on_rows: Callable[[ast.stmt], bool], insi
     return lines
 
 
+def _indent_of(source: str) -> str:
+    """The leading whitespace of a statement's text (which starts at the beginning of its first line)."""
+    return source[:len(source) - len(source.lstrip(" \t"))]
+
+
+def assignment_targets(node: ast.AST) -> list[ast.expr]:
+    """What an `=`, annotated or augmented assignment assigns to; nothing for any other node."""
+    if isinstance(node, ast.Assign):
+        return node.targets
+    return [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
+
+
 def _class_level_names(node: ast.stmt) -> list[str]:
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return [node.name]
     if isinstance(node, (ast.Import, ast.ImportFrom)):
         return [(alias.asname or alias.name).split(".")[0] for alias in node.names if alias.name != "*"]
-    targets = node.targets if isinstance(node, ast.Assign) else \
-        [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
-    return [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+    return [n.id for t in assignment_targets(node) for n in ast.walk(t) if isinstance(n, ast.Name)]
 
 
 def out_of_scope_reads(original: str, spans: tuple[tuple[int, int], ...], units: list[ast.stmt], source: str,

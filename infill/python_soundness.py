@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .positions import LineIndex
-from .python_scopes import BUILTIN_NAMES, original_compiles, out_of_scope_reads, scope_source
+from .python_scopes import BUILTIN_NAMES, assignment_targets, original_compiles, out_of_scope_reads, scope_source
 from .soundness import Defect, overlaps
 
 _WORD = re.compile(r"[^\W\d]\w*")
@@ -107,8 +107,7 @@ def _inside_class_only(node: ast.stmt, rows: list[tuple[int, int]]) -> bool:
     its methods, not a new class whose whole body it gives meaning to (`class C:` above a function's lines)."""
     if not isinstance(node, ast.ClassDef):
         return False
-    first = min([node.lineno] + [d.lineno for d in node.decorator_list])
-    last = max(node.lineno, node.body[0].lineno - 1)
+    first, last = _first_row(node), max(node.lineno, node.body[0].lineno - 1)
     return not any(first <= hi and last >= lo for lo, hi in rows)
 
 
@@ -122,10 +121,14 @@ def _units_on_rows(body: list[ast.stmt], rows: list[tuple[int, int]]) -> list[as
     return units
 
 
+def _first_row(node: ast.stmt) -> int:
+    """A statement's first row, its decorators included."""
+    return min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+
+
 def _source_of(text: str, lines: FillLines, unit: ast.stmt) -> str:
     """A statement's lines in the filled text, its decorators included."""
-    first = min([unit.lineno] + [d.lineno for d in getattr(unit, "decorator_list", [])])
-    return text[lines.offset(first, 0):lines.offset(unit.end_lineno or unit.lineno, 1 << 30)]
+    return text[lines.offset(_first_row(unit), 0):lines.offset(unit.end_lineno or unit.lineno, 1 << 30)]
 
 
 def _header_around(units: list[ast.stmt], lineno: int) -> tuple[int, int] | None:
@@ -145,7 +148,7 @@ def _nodes_on_rows(module: ast.Module, rows: list[tuple[int, int]]) -> list[ast.
     while stack:
         node = stack.pop()
         first = getattr(node, "lineno", None)
-        if first is not None and not any(first <= hi and (node.end_lineno or first) >= lo for lo, hi in rows):
+        if first is not None and not _on_rows(node, rows):
             continue
         found.append(node)
         stack.extend(ast.iter_child_nodes(node))
@@ -231,9 +234,9 @@ def unknown_self_attributes(near: list[ast.AST], lines: FillLines, fill_ranges: 
     if not reads or words & DYNAMIC_ATTRIBUTES:
         return []
     assigned = {node.attr for node in near if isinstance(node, ast.Attribute) and not isinstance(node.ctx, ast.Load)}
-    defects = []
+    defects, mixed_in = [], _mixed_in(module)
     for node in reads:
-        if node.attr in assigned or _plain_class_around(node, near, module) is None:
+        if node.attr in assigned or _plain_class_around(node, near, mixed_in) is None:
             continue
         end = lines.offset(node.end_lineno, node.end_col_offset)
         if overlaps(end - len(node.attr), end, fill_ranges):
@@ -241,12 +244,12 @@ def unknown_self_attributes(near: list[ast.AST], lines: FillLines, fill_ranges: 
     return defects
 
 
-def _plain_class_around(node: ast.AST, near: list[ast.AST], module: ast.Module) -> ast.ClassDef | None:
+def _plain_class_around(node: ast.AST, near: list[ast.AST], mixed_in: frozenset[str]) -> ast.ClassDef | None:
     """The innermost class holding `node` when it is a plain class (see `_plain_class`), else None."""
     line = getattr(node, "lineno", 0)
     around = [c for c in near if isinstance(c, ast.ClassDef) and c.lineno <= line <= (c.end_lineno or c.lineno)]
     innermost = max(around, key=lambda c: c.lineno) if around else None
-    return innermost if innermost is not None and _plain_class(innermost, _mixed_in(module)) else None
+    return innermost if innermost is not None and _plain_class(innermost, mixed_in) else None
 
 
 def called_data_attributes(near: list[ast.AST], lines: FillLines, fill_ranges: list[tuple[int, int]],
@@ -257,13 +260,13 @@ def called_data_attributes(near: list[ast.AST], lines: FillLines, fill_ranges: l
     calls = [node for node in near if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
              and isinstance(node.func.value, ast.Name) and node.func.value.id == "self"
              and node.func.end_lineno is not None and node.func.end_col_offset is not None]
-    defects = []
+    defects, mixed_in = [], _mixed_in(module) if calls else frozenset()
     for call in calls:
         end = lines.offset(call.func.end_lineno, call.func.end_col_offset)
         name = call.func.attr
         if not overlaps(end - len(name), end, fill_ranges):
             continue
-        owner = _plain_class_around(call, near, module)
+        owner = _plain_class_around(call, near, mixed_in)
         kind = _data_kind(owner, name, lines) if owner is not None else None
         if kind is not None:
             defects.append((end - len(name), end, f"`self.{name}` is {kind}, not something to call"))
@@ -277,11 +280,11 @@ def _data_kind(owner: ast.ClassDef, name: str, lines: FillLines) -> str | None:
     if not assignments or any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and
                               s.name == name for s in owner.body):
         return None
-    kinds = [_literal_kind(s.value) for s in owner.body for t in _targets(s)
+    kinds = [_literal_kind(s.value) for s in owner.body for t in assignment_targets(s)
              if isinstance(t, ast.Name) and t.id == name]  # class attributes
     seen, stores = 0, 0
     for node in ast.walk(owner):
-        for target in _targets(node):
+        for target in assignment_targets(node):
             if isinstance(target, ast.Attribute) and target.attr == name and \
                     isinstance(target.value, ast.Name) and target.value.id == "self":
                 kinds.append(_literal_kind(node.value))
@@ -291,12 +294,6 @@ def _data_kind(owner: ast.ClassDef, name: str, lines: FillLines) -> str | None:
     if not kinds or None in kinds or stores != seen or assignments != seen:
         return None  # not a literal, stored where no value shows (`for self.x in`, `del`), or outside the class
     return kinds[0]
-
-
-def _targets(node: ast.AST) -> list[ast.expr]:
-    if isinstance(node, ast.Assign):
-        return node.targets
-    return [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
 
 
 # Calls that build a value nothing can call.
@@ -352,7 +349,7 @@ def unused_nested_functions(near: list[ast.AST], lines: FillLines, fill_ranges: 
             others = [s for s in outer.body if s is not inner] + list(outer.decorator_list)
             if any(isinstance(n, ast.Name) and n.id == inner.name for s in others for n in ast.walk(s)):
                 continue
-            first = min([inner.lineno] + [d.lineno for d in inner.decorator_list])
+            first = _first_row(inner)
             start = lines.offset(first, 0 if first < inner.lineno else inner.col_offset)
             end = lines.offset(inner.end_lineno or inner.lineno, inner.end_col_offset or 0)
             defects.append((start, end, f"nested function `{inner.name}` is never used"))
