@@ -78,7 +78,7 @@ def _best_stubbed(doc: Document, spans: list[Span], fills: list[Fill]) -> int | 
     for k, span in enumerate(spans):
         for stub in statement_stubs(doc, span):
             trial = [*fills[:k], Fill(span.start, span.end, stub), *fills[k + 1:]]
-            errors = error_count(doc, trial)
+            errors = _errors_around_placeholder(doc, trial, k)
             if best is None or errors < best[0]:
                 best = (errors, trial)
             if errors == 0:  # nothing parses better: spare the other placeholders' parses
@@ -86,6 +86,14 @@ def _best_stubbed(doc: Document, spans: list[Span], fills: list[Fill]) -> int | 
         if best is not None:
             fills = best[1]
     return None if best is None else best[0]
+
+
+def _errors_around_placeholder(doc: Document, fills: list[Fill], k: int) -> int:
+    """Problems with a placeholder in fill k: what it does to the file counts, its own soundness does not (the
+    opener `if True:` is a constant condition, but it stands for the user's code, not the model's)."""
+    check = check_fills(doc, fills)
+    lo, hi = check.new_ranges[k]
+    return check.problems - sum(lo <= a and b <= hi for a, b, _ in check.defects)
 
 
 def statement_stubs(doc: Document, span: Span) -> list[str]:

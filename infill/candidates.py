@@ -9,6 +9,7 @@ import torch
 from .acceptance import ParseBaseline, error_count, longest_acceptable_prefix
 from .document import Document
 from .drafts import Draft
+from .languages import has_code
 from .postprocess import drop_repeated_rest_of_line
 from .task import Candidate, Fill, InfillOptions, Span
 
@@ -27,14 +28,23 @@ def hole_scores(probs: torch.Tensor, ids: torch.Tensor, holes, skip: set[int]) -
     return scores
 
 
-def blank_where_code_was_asked(spans: list[Span], fills: list[Fill]) -> bool:
-    return any(not f.text.strip() and s.kind not in MAY_BE_EMPTY for s, f in zip(spans, fills))
+def usable(doc: Document, span: Span, fill: Fill) -> bool:
+    """A fill that gives the span what it asked for: code, unless the span may stay empty (the rest of a line) or
+    held only comments (a comment rewritten). A fill of nothing but comments (`# %%`, `// TODO`) is no answer."""
+    if span.kind in MAY_BE_EMPTY or has_code(fill.text, doc.language):
+        return True
+    original = doc.text[span.start:span.end]
+    return bool(fill.text.strip()) and bool(original.strip()) and not has_code(original, doc.language)
+
+
+def no_code_where_code_was_asked(doc: Document, spans: list[Span], fills: list[Fill]) -> bool:
+    return not all(usable(doc, s, f) for s, f in zip(spans, fills))
 
 
 def _candidate(doc: Document, spans: list[Span], fills: list[Fill], score: float, baseline: ParseBaseline,
                lengths: list[int], errors: int | None = None) -> Candidate:
     errors = error_count(doc, fills) if errors is None else errors
-    accepted = errors <= baseline.allowed and not blank_where_code_was_asked(spans, fills)
+    accepted = errors <= baseline.allowed and not no_code_where_code_was_asked(doc, spans, fills)
     return Candidate(fills, score, errors, accepted, lengths)
 
 
@@ -44,8 +54,7 @@ def _assembled(doc, spans, drafts: list[Draft], scores: list[list[float]], basel
     for k, span in enumerate(spans):
         def key(r: int) -> tuple:
             fill = drafts[r].fills[k]
-            usable = bool(fill.text.strip()) or span.kind in MAY_BE_EMPTY
-            return (usable, not drafts[r].errors[k], scores[r][k])
+            return (usable(doc, span, fill), not drafts[r].errors[k], scores[r][k])
         picks.append(max(range(len(drafts)), key=key))
     fills = [drafts[r].fills[k] for k, r in enumerate(picks)]
     score = sum(scores[r][k] for k, r in enumerate(picks)) / len(picks)

@@ -16,7 +16,7 @@ import torch
 from model.sampler import Trace, line_token_kinds, refine, sample
 
 from .acceptance import ParseBaseline, splice
-from .candidates import blank_where_code_was_asked, hole_scores, rank_candidates
+from .candidates import hole_scores, no_code_where_code_was_asked, rank_candidates
 from .checks import check_fills
 from .context import Canvas, build_canvas, instruction_canvas
 from .context_reuse import SharedContexts
@@ -183,7 +183,8 @@ def _syntax_rounds(denoiser, requests: list[Request], rows: list[Prepared], ids,
         best_ok: dict[int, float] = {}  # per request: the best score among rows that already parse no worse
         for i, (row, draft) in enumerate(zip(rows, drafts)):
             req = requests[row.request]
-            if draft.total_errors <= req.baseline.allowed and not blank_where_code_was_asked(req.task.spans, draft.fills):
+            if draft.total_errors <= req.baseline.allowed and \
+                    not no_code_where_code_was_asked(req.doc, req.task.spans, draft.fills):
                 best_ok[row.request] = max(best_ok.get(row.request, -math.inf), scores[i])
         remask = torch.zeros_like(code_only)
         bad = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -80,6 +81,7 @@ LANGUAGES: tuple[LanguageSpec, ...] = (
                  _set("class_specifier", "struct_specifier", "namespace_definition"), stubs=_C_LIKE_STUBS),
 )
 
+_BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.S)
 _BY_NAME = {spec.name: spec for spec in LANGUAGES}
 _BY_LSP_ID = {lsp_id: spec for spec in LANGUAGES for lsp_id in spec.lsp_ids}
 _BY_EXTENSION = {ext: spec for spec in LANGUAGES for ext in spec.extensions}
@@ -98,6 +100,14 @@ def language_for_id(language_id: str) -> LanguageSpec:
     if spec is None:
         raise InfillError(f"unsupported language {language_id!r} (known: {', '.join(sorted(_BY_LSP_ID))})")
     return spec
+
+
+def has_code(text: str, spec: LanguageSpec) -> bool:
+    """Whether `text` holds more than whitespace and comments on lines of their own (`# %%`, `// TODO`, and in the
+    brace languages `/* ... */`): a line of code with a comment after it is code."""
+    if spec.braces:
+        text = _BLOCK_COMMENT.sub("", text)
+    return any(line.strip() and not line.strip().startswith(spec.line_comment) for line in text.split("\n"))
 
 
 @lru_cache(maxsize=None)

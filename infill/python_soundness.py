@@ -1,7 +1,7 @@
 """Python fills that parse but nobody would keep: what CPython's compiler (not its parser) rejects, names the file
 defines nowhere, `self.x` where the class and the file define no `x`, `self.x(...)` where every value `x` is ever
-given is a list, dict, number or string literal, and nested functions nothing calls; names read out of their scope
-are infill/python_scopes.py's.
+given is a list, dict, number or string literal; names read out of their scope are infill/python_scopes.py's,
+code that never runs (nested functions nothing calls, constant conditions) infill/python_dead_code.py's.
 
 Lenient by design (a false alarm refuses a good fill): a word anywhere in the file outside the replaced spans
 counts as defined, and classes with bases, `__getattr__` or `setattr` are left alone. Counted beside parse errors
@@ -14,10 +14,10 @@ import ast
 import re
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 
-from .positions import LineIndex
+from .python_dead_code import constant_conditions, unused_nested_functions
+from .python_fill_lines import FillLines, first_row, nodes_on_rows, on_rows
 from .python_scopes import BUILTIN_NAMES, assignment_targets, original_compiles, out_of_scope_reads, scope_source
 from .soundness import Defect, overlaps
 
@@ -27,27 +27,6 @@ _STAR_IMPORT = re.compile(r"\bimport\s+\*")
 DYNAMIC_ATTRIBUTES = frozenset({"__getattr__", "__getattribute__", "setattr", "__dict__", "__setattr__"})
 # Class decorators that add no attributes the file does not spell out.
 PLAIN_CLASS_DECORATORS = frozenset({"dataclass", "total_ordering", "final"})
-# Decorators that do not register a nested function anywhere (and make no sense on one).
-INERT_DECORATORS = frozenset({"property", "staticmethod", "classmethod"})
-
-
-@dataclass(frozen=True)
-class FillLines:
-    """Where the fills lie in CPython's coordinates: the parsed window of the text and its 1-based rows."""
-
-    module_start: int
-    index: LineIndex
-    rows: list[tuple[int, int]]
-
-    @classmethod
-    def of(cls, text: str, window: tuple[int, int], fill_ranges: list[tuple[int, int]]) -> FillLines:
-        index = LineIndex.of(text[window[0]:window[1]])
-        row = lambda offset: index.position(min(max(0, offset - window[0]), len(index.text)))[0] + 1
-        return cls(window[0], index, [(row(a), row(b)) for a, b in fill_ranges if b > a])
-
-    def offset(self, lineno: int, col: int) -> int:
-        """The str offset in the whole text of CPython's (line, utf-8 column)."""
-        return self.module_start + self.index.offset(lineno - 1, col, "utf-8", clamp=True)
 
 
 def python_defects(text: str, original: str, spans: tuple[tuple[int, int], ...], module: ast.Module | None,
@@ -57,13 +36,13 @@ def python_defects(text: str, original: str, spans: tuple[tuple[int, int], ...],
     if module is None or not any(hi > lo for lo, hi in fill_ranges):
         return []
     lines = FillLines.of(text, window, fill_ranges)
-    near, units = _nodes_on_rows(module, lines.rows), _units_on_rows(module.body, lines.rows)
+    near, units = nodes_on_rows(module, lines.rows), _units_on_rows(module.body, lines.rows)
     words, star_import = _words_around(original, spans)
     defects = compile_errors(units, lines, fill_ranges, lambda: original_compiles(original, spans)) + \
-        unused_nested_functions(near, lines, fill_ranges)
+        unused_nested_functions(near, lines, fill_ranges) + constant_conditions(near, lines, fill_ranges)
     if not (star_import or any(_STAR_IMPORT.search(text[lo:hi]) for lo, hi in fill_ranges)):  # may define anything
         defects += undefined_names(near, lines, fill_ranges, words)
-        source = "\n".join(scope_source(module.body, lambda node: _on_rows(node, lines.rows),
+        source = "\n".join(scope_source(module.body, lambda node: on_rows(node, lines.rows),
                                          lambda node: _inside_class_only(node, lines.rows),
                                          lambda node: _source_of(text, lines, node)))
         defects += out_of_scope_reads(original, spans, units, source, lines.offset, fill_ranges, words)
@@ -98,16 +77,12 @@ def compile_errors(units: list[ast.stmt], lines: FillLines, fill_ranges: list[tu
     return []
 
 
-def _on_rows(node: ast.stmt, rows: list[tuple[int, int]]) -> bool:
-    return any(node.lineno <= hi and (node.end_lineno or node.lineno) >= lo for lo, hi in rows)
-
-
 def _inside_class_only(node: ast.stmt, rows: list[tuple[int, int]]) -> bool:
     """A class the rows touch in its body but not in its header (decorators, `class` line): a fill there is in
     its methods, not a new class whose whole body it gives meaning to (`class C:` above a function's lines)."""
     if not isinstance(node, ast.ClassDef):
         return False
-    first, last = _first_row(node), max(node.lineno, node.body[0].lineno - 1)
+    first, last = first_row(node), max(node.lineno, node.body[0].lineno - 1)
     return not any(first <= hi and last >= lo for lo, hi in rows)
 
 
@@ -116,19 +91,14 @@ def _units_on_rows(body: list[ast.stmt], rows: list[tuple[int, int]]) -> list[as
     is (a method compiles alone as it does in its class, and a big class costs only the methods a fill touches)."""
     units = []
     for node in body:
-        if _on_rows(node, rows):
+        if on_rows(node, rows):
             units += _units_on_rows(node.body, rows) if _inside_class_only(node, rows) else [node]
     return units
 
 
-def _first_row(node: ast.stmt) -> int:
-    """A statement's first row, its decorators included."""
-    return min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-
-
 def _source_of(text: str, lines: FillLines, unit: ast.stmt) -> str:
     """A statement's lines in the filled text, its decorators included."""
-    return text[lines.offset(_first_row(unit), 0):lines.offset(unit.end_lineno or unit.lineno, 1 << 30)]
+    return text[lines.offset(first_row(unit), 0):lines.offset(unit.end_lineno or unit.lineno, 1 << 30)]
 
 
 def _header_around(units: list[ast.stmt], lineno: int) -> tuple[int, int] | None:
@@ -139,20 +109,6 @@ def _header_around(units: list[ast.stmt], lineno: int) -> tuple[int, int] | None
             if node.lineno <= lineno < node.body[0].lineno:
                 return node.lineno, max(node.lineno, node.body[0].lineno - 1)
     return None
-
-
-def _nodes_on_rows(module: ast.Module, rows: list[tuple[int, int]]) -> list[ast.AST]:
-    """The AST nodes on the given 1-based line ranges: subtrees on other lines are never entered (a fill in a big
-    class costs its own lines)."""
-    found, stack = [], list(module.body)
-    while stack:
-        node = stack.pop()
-        first = getattr(node, "lineno", None)
-        if first is not None and not _on_rows(node, rows):
-            continue
-        found.append(node)
-        stack.extend(ast.iter_child_nodes(node))
-    return found
 
 
 def _bound_names(nodes: list[ast.AST]) -> set[str]:
@@ -327,30 +283,3 @@ def _last_name(expr: ast.expr) -> str:
     if isinstance(expr, ast.Call):
         expr = expr.func
     return expr.attr if isinstance(expr, ast.Attribute) else getattr(expr, "id", "")
-
-
-def _inert(decorator: ast.expr) -> bool:
-    return isinstance(decorator, ast.Name) and decorator.id in INERT_DECORATORS
-
-
-def unused_nested_functions(near: list[ast.AST], lines: FillLines, fill_ranges: list[tuple[int, int]]) -> list[Defect]:
-    """A function the fill defines inside another function that nothing in that function reads (undecorated, or
-    only by property/staticmethod/classmethod): code that never runs. A decorator that registers it is a use."""
-    defects = []
-    for outer in near:
-        if not isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
-        nested = [s for s in outer.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
-                  and all(_inert(d) for d in s.decorator_list)]
-        for inner in nested:
-            at = lines.offset(inner.lineno, inner.col_offset)  # the `def` keyword
-            if not overlaps(at, at + 3, fill_ranges):
-                continue
-            others = [s for s in outer.body if s is not inner] + list(outer.decorator_list)
-            if any(isinstance(n, ast.Name) and n.id == inner.name for s in others for n in ast.walk(s)):
-                continue
-            first = _first_row(inner)
-            start = lines.offset(first, 0 if first < inner.lineno else inner.col_offset)
-            end = lines.offset(inner.end_lineno or inner.lineno, inner.end_col_offset or 0)
-            defects.append((start, end, f"nested function `{inner.name}` is never used"))
-    return defects

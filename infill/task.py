@@ -87,8 +87,11 @@ class InfillResult:
     problems: list[str] = field(default_factory=list)  # what is wrong with the returned fill, one line each
 
     def refusal(self) -> str:
-        """Why nothing is shown, in one line: how many problems the best attempt has, and the first of them."""
+        """Why nothing is shown, in one line: how many problems the best attempt has and the first of them, or that
+        it held no code."""
         errors = self.candidates[0].errors if self.candidates else self.syntax_errors
+        if self.candidates and errors <= self.baseline_errors:  # it parsed: what it lacked was code
+            return "no fill with code was found: the best attempt held only whitespace or comments"
         where = f" ({'; '.join(self.problems)})" if self.problems else ""
         return (f"no fill that parses was found without code nobody would keep: the best attempt has {errors} "
                 f"problem(s) where the code had {self.baseline_errors}{where}")

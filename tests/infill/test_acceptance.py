@@ -135,6 +135,27 @@ def test_holes_asking_for_code_never_come_back_empty(tiny_denoiser):
     assert all(not c.accepted for c in result.candidates)
 
 
+def test_a_fill_of_nothing_but_comments_is_no_answer_where_code_was_asked(tiny_denoiser):
+    model = ScriptedDenoiser(tiny_denoiser, "# %%\n" * 200)  # a model that only writes comments
+    doc = Document("def f(a):\n    b = a\n    b += 1\n    return b\n", PY)
+    result = run_infill(model, doc, [select_lines(doc, 3, 3)], InfillOptions(sampler=SamplerOptions(steps=2)))
+    assert not result.accepted and all(not c.accepted for c in result.candidates)
+    assert result.refusal() == "no fill with code was found: the best attempt held only whitespace or comments"
+    rewrite = Document("def f(a):\n    # old note\n    return a\n", PY)  # a comment may become a comment
+    result = run_infill(ScriptedDenoiser(tiny_denoiser, "# %% note"), rewrite, [select_lines(rewrite, 2, 2)],
+                        InfillOptions(sampler=SamplerOptions(steps=2)))
+    assert result.accepted and result.fills[0].text.strip().startswith("#")
+
+
+@pytest.mark.parametrize("language, text, code", [
+    ("python", "    # %%\n\n    #----", False), ("python", "x = 1  # why", True), ("c", "/* a\n b */\n// c", False),
+    ("c", "#endif", True), ("rust", "/// doc\nlet x = 1;", True), ("python", '"""doc"""', True),
+])
+def test_comments_on_lines_of_their_own_are_not_code(language, text, code):
+    from infill.languages import has_code
+    assert has_code(text, language_for_id(language)) is code
+
+
 def test_candidates_are_ranked_by_the_models_score(tiny_denoiser):
     doc = Document("def main():\n    # say hello: \n    pass\n", PY)
     cursor = doc.text.index(": \n") + 2

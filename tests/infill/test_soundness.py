@@ -127,6 +127,21 @@ def test_nested_functions_nothing_calls_are_defects():
         assert not _check("python", "import atexit\n" + STACK, fine).defects, fine
 
 
+def test_conditions_that_are_constants_are_defects():
+    source = "def f(x):\n    @\n        return x\n    return 0\n"
+    for fill, why in (("if not 0:", "the condition `not 0` is always true"), ("if None:", "the condition `None` is always false"),
+                      ("while False:", "the condition `False` is always false"),
+                      ("if x:\n        pass\n    elif 'a':", "the condition `'a'` is always true")):
+        check = _check("python", source, fill)
+        assert [why for _, _, why in check.defects] == [why], fill
+    start, end, _ = _check("python", source, "if not True:").defects[0]
+    assert _check("python", source, "if not True:").text[start:end] == "not True"
+    for fine in ("while True:", "while 1:", "if x:", "if not x:", "if x == 0:"):
+        assert not _check("python", source, fine).defects, fine
+    assert not _check("python", "def f(x):\n    @\n", "while False:\n        yield").defects  # a generator
+    assert not _check("python", "def f(x):\n    if 0:\n        @\n", "return x").defects  # the user's own `if 0:`
+
+
 @pytest.mark.parametrize("source, fill, why", [
     ("def f(x):\n    @\n", "def g(a, a):\n        return a\n    return g", "duplicate argument 'a' in function definition"),
     ("x = 1\n@\n", "return x", "'return' outside function"),
