@@ -1,6 +1,6 @@
-"""Which fills an earlier evaluation showed would today's checks flag, and how many of them CPython compiles: the
-shown fills of `eval line-exact-match` (50 lines, seed 0) and `eval humaneval-infilling --split single-line`
-samples, checked again in their documents. Prints JSON. Run:
+"""Which fills an earlier evaluation showed would today's checks flag (or refuse as holding no code), and how many
+of them CPython compiles: the shown fills of `eval line-exact-match` (50 lines, seed 0) and `eval
+humaneval-infilling --split single-line` samples, checked again in their documents. Prints JSON. Run:
 `python docs/eval/soundness/recheck_samples.py --em F.em.samples.jsonl --single F.single.samples.jsonl`."""
 
 import argparse
@@ -11,7 +11,7 @@ from infill.checks import check_fills
 from infill.document import Document
 from infill.evaluation import (default_data_dir, default_heldout_source, heldout_texts, line_cases, load_problems,
                                problem_document, python_compiles)
-from infill.languages import language_for_id
+from infill.languages import has_code, language_for_id
 from infill.task import Fill
 
 
@@ -25,9 +25,10 @@ def recheck(samples: list[dict], documents: list[tuple[Document, int, int]]) -> 
     for sample, (doc, start, end) in shown:
         check = check_fills(doc, [Fill(start, end, sample["fills"][0])])
         compiling += python_compiles(check.text)
-        if check.defects:
+        no_code = [] if has_code(sample["fills"][0], doc.language) else ["no code: only whitespace or comments"]
+        if check.defects or no_code:
             flagged.append({"case": sample["case"], "fill": sample["fills"][0], "correct": sample["correct"],
-                            "defects": check.describe()})
+                            "defects": check.describe() + no_code})
     return {"shown": len(shown), "shown_compiling": compiling,
             "shown_parsing_as_reported": sum(s["parses"] for s, _ in shown), "flagged": len(flagged),
             "flagged_correct": sum(f["correct"] for f in flagged), "fills": flagged}
