@@ -47,7 +47,7 @@ def python_defects(text: str, original: str, spans: tuple[tuple[int, int], ...],
                                          lambda node: _source_of(text, lines, node)))
         defects += out_of_scope_reads(original, spans, units, source, lines.offset, fill_ranges, words)
     defects += unknown_self_attributes(near, lines, fill_ranges, words, module)
-    defects += called_data_attributes(near, lines, fill_ranges, module)
+    defects += called_data_attributes(near, lines, fill_ranges, module) + in_place_results(near, lines, fill_ranges, module)
     return sorted(defects)
 
 
@@ -256,7 +256,69 @@ def _data_kind(owner: ast.ClassDef, name: str, lines: FillLines) -> str | None:
 DATA_CONSTRUCTORS = {"list": "a list", "dict": "a dict", "set": "a set", "tuple": "a tuple", "frozenset": "a set",
                      "int": "a number", "float": "a number", "str": "a string", "bytes": "bytes",
                      "bytearray": "bytes", "deque": "a deque", "defaultdict": "a dict", "OrderedDict": "a dict",
-                     "Counter": "a dict"}
+                     "Counter": "a dict", "sorted": "a list"}
+# Methods that change a list, set or dict in place and return None.
+IN_PLACE_METHODS = {"a list": frozenset({"append", "extend", "insert", "remove", "sort", "reverse", "clear"}),
+                    "a set": frozenset({"add", "update", "discard", "clear"}), "a dict": frozenset({"update", "clear"})}
+
+
+def in_place_results(near: list[ast.AST], lines: FillLines, fill_ranges: list[tuple[int, int]],
+                     module: ast.Module) -> list[Defect]:
+    """`x = items.append(v)` or `return items.sort()` in a fill, where `items` is a list (set, dict) wherever its
+    function or the module binds it: what an in-place method returns is None."""
+    defects = []
+    for node in near:
+        call = node.value if isinstance(node, (ast.Assign, ast.AnnAssign, ast.Return)) else None
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and
+                isinstance(call.func.value, ast.Name) and call.func.end_col_offset is not None):
+            continue
+        name, method = call.func.value.id, call.func.attr
+        end = lines.offset(call.func.end_lineno or call.lineno, call.func.end_col_offset)
+        if not overlaps(end - len(method), end, fill_ranges):
+            continue
+        function = _function_around(call, near)
+        kind = _bound_kind(name, function if function is not None and _binds(function, name) else module, node)
+        if kind is not None and method in IN_PLACE_METHODS.get(kind, ()):
+            defects.append((end - len(method), end, f"`{name}.{method}()` changes {kind} in place and returns None"))
+    return defects
+
+
+def _function_around(node: ast.AST, near: list[ast.AST]) -> ast.AST | None:
+    line = getattr(node, "lineno", 0)
+    around = [f for f in near if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+              and f.lineno <= line <= (f.end_lineno or f.lineno)]
+    return max(around, key=lambda f: f.lineno) if around else None
+
+
+def _parameters(function: ast.AST) -> list[str]:
+    args = function.args
+    return [a.arg for a in args.posonlyargs + args.args + args.kwonlyargs + [args.vararg, args.kwarg] if a]
+
+
+def _binds(function: ast.AST, name: str) -> bool:
+    """Whether `name` is the function's own (a parameter, or stored anywhere in it): else it is the module's."""
+    return name in _parameters(function) or any(isinstance(n, ast.Name) and n.id == name and
+                                                not isinstance(n.ctx, ast.Load) for n in ast.walk(function))
+
+
+def _bound_kind(name: str, scope: ast.AST, skip: ast.stmt) -> str | None:
+    """What `name` always is in `scope` (its function, or the module), `skip`'s own binding aside: the kind of
+    literal every assignment gives it; None for a parameter, a global, or a name bound any other way."""
+    if not isinstance(scope, ast.Module) and name in _parameters(scope):
+        return None
+    kinds, assigned, stores = [], set(), set()
+    for node in ast.walk(scope):
+        if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
+            return None
+        targets = [t for t in assignment_targets(node) if isinstance(t, ast.Name) and t.id == name]
+        assigned.update(map(id, targets))
+        if targets and node is not skip and not isinstance(node, ast.AugAssign):  # `items += [v]` keeps a list
+            kinds.append(_literal_kind(node.value))
+        if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
+            stores.add(id(node))
+    if not kinds or None in kinds or len(set(kinds)) > 1 or not stores <= assigned:
+        return None  # bound some other way too (a loop, `with`, unpacking, `del`), or to something else
+    return kinds[0]
 
 
 def _literal_kind(value: ast.expr | None) -> str | None:

@@ -116,6 +116,22 @@ def test_attributes_that_may_be_callable_are_left_alone(source):
     assert not _check("python", source, "return self.items()").defects
 
 
+def test_keeping_what_an_in_place_method_returns_is_a_defect():
+    source = "def f(xs):\n    out = []\n    seen = set()\n    for x in xs:\n        @\n    return out\n"
+    for fill, why in (("out = out.append(x)", "`out.append()` changes a list in place and returns None"),
+                      ("return out.sort()", "`out.sort()` changes a list in place and returns None"),
+                      ("y = seen.add(x)", "`seen.add()` changes a set in place and returns None")):
+        check = _check("python", source, fill)
+        assert [why for _, _, why in check.defects] == [why], fill
+    start, end, _ = _check("python", source, "out = out.append(x)").defects[0]
+    assert _check("python", source, "out = out.append(x)").text[start:end] == "append"
+    for fine in ("out.append(x)", "y = out.pop()", "y = xs.append(x)", "y = seen.union(x)", "out += [x]\n        y = 1"):
+        assert not _check("python", source, fine).defects, fine
+    for other in ("out = []\n    out = make()", "out, n = [], 0", "with open(xs) as out:\n        pass"):
+        assert not _check("python", source.replace("out = []", other), "y = out.append(x)").defects, other
+    assert _check("python", "items = []\n\n\ndef f(x):\n    @\n", "return items.append(x)").defects  # a module list
+
+
 def test_nested_functions_nothing_calls_are_defects():
     check = _check("python", STACK, "@property\n        def _len(self, item):\n            return 1\n        return len(self)")
     assert check.describe() == ["line 6: nested function `_len` is never used"]
