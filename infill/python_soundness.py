@@ -1,6 +1,7 @@
 """Python fills that parse but nobody would keep: what CPython's compiler (not its parser) rejects, names the file
 defines nowhere, `self.x` where the class and the file define no `x`, `self.x(...)` where every value `x` is ever
-given is a list, dict, number or string literal; names read out of their scope are infill/python_scopes.py's,
+given is a list, dict, number or string literal, `x = items.append(v)` where `items` is only ever a list (an
+in-place method returns None); names read out of their scope are infill/python_scopes.py's,
 code that never runs (nested functions nothing calls, constant conditions) infill/python_dead_code.py's.
 
 Lenient by design (a false alarm refuses a good fill): a word anywhere in the file outside the replaced spans
