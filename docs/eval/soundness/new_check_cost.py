@@ -1,11 +1,12 @@
 """What one check adds to checking one fill: `check_fills` with and without it, taking turns on the same held-out
-corpus files (per function body its first line, or for the data-calls check its first line that calls
-`self.x(...)`, given back as its own fill: its names are the file's real ones, so every lookup runs in full), one
+corpus files (per function body its first line, or its first line with what the check looks at: a `self.x(...)`
+call, an in-place method, an `if`; given back as its own fill: its names are the file's real ones, so every lookup
+runs in full), one
 process. Each case is a new request (the file's own scopes are worked out again), checked --candidates times in a
 row as the engine checks a request's candidates. Prints JSON. Run: `python docs/eval/soundness/new_check_cost.py
---corpus runs/corpus-v2 [--check foreign-locals|data-calls|out-of-scope] [--files 40] [--candidates 8]` (other
-functions' locals in the brace languages; Python's calls of attributes that only hold data; names read out of
-scope)."""
+--corpus runs/corpus-v2 [--check foreign-locals|data-calls|out-of-scope|in-place|constant-conditions] [--files 40]
+[--candidates 8]` (other functions' locals in the brace languages; Python's calls of attributes that only hold
+data; names read out of scope; what an in-place method returns kept; constant conditions)."""
 
 import argparse
 import collections
@@ -27,7 +28,10 @@ from real_bodies import corpus_files  # beside this script, which Python puts on
 # Each check: where it lives, its name there, the languages it serves, and the lines it has work on.
 CHECKS = {"foreign-locals": (checks, "locals_of_other_functions", "rust,go,c,cpp,javascript,typescript,java", None),
           "data-calls": (python_soundness, "called_data_attributes", "python", re.compile(r"self\.\w+\(")),
-          "out-of-scope": (python_soundness, "out_of_scope_reads", "python", None)}
+          "out-of-scope": (python_soundness, "out_of_scope_reads", "python", None),
+          "in-place": (python_soundness, "in_place_results", "python",
+                       re.compile(r"(=|return)\s*\w+\.(append|extend|insert|remove|sort|reverse|clear|add|update)\(")),
+          "constant-conditions": (python_soundness, "constant_conditions", "python", re.compile(r"\b(if|while)\b"))}
 
 
 def cases(corpus: Path, files: int, languages: str, prefer: re.Pattern | None) -> list[tuple[Document, Fill]]:
