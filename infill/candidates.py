@@ -29,12 +29,15 @@ def hole_scores(probs: torch.Tensor, ids: torch.Tensor, holes, skip: set[int]) -
 
 
 def usable(doc: Document, span: Span, fill: Fill) -> bool:
-    """A fill that gives the span what it asked for: code, unless the span may stay empty (the rest of a line) or
-    held only comments (a comment rewritten). A fill of nothing but comments (`# %%`, `// TODO`) is no answer."""
-    if span.kind in MAY_BE_EMPTY or has_code(fill.text, doc.language):
-        return True
+    """A fill that gives the span what it asked for: code, unless the span may stay empty (the rest of a line at
+    the cursor) or held only comments (a comment rewritten). Nothing but comments (`# %%`, `// TODO`) is no answer,
+    nor is code replaced by them: that deletes it."""
     original = doc.text[span.start:span.end]
-    return bool(fill.text.strip()) and bool(original.strip()) and not has_code(original, doc.language)
+    if has_code(fill.text, doc.language):
+        return True
+    if has_code(original, doc.language):
+        return False
+    return span.kind in MAY_BE_EMPTY or (bool(fill.text.strip()) and bool(original.strip()))
 
 
 def no_code_where_code_was_asked(doc: Document, spans: list[Span], fills: list[Fill]) -> bool:

@@ -145,6 +145,11 @@ def test_a_fill_of_nothing_but_comments_is_no_answer_where_code_was_asked(tiny_d
     result = run_infill(ScriptedDenoiser(tiny_denoiser, "# %% note"), rewrite, [select_lines(rewrite, 2, 2)],
                         InfillOptions(sampler=SamplerOptions(steps=2)))
     assert result.accepted and result.fills[0].text.strip().startswith("#")
+    from infill.candidates import usable
+    from infill.task import Span
+    line = Document("import os\nx = 1\n", PY)  # the rest of a line may be a comment, unless it was code
+    assert usable(line, Span(9, 9, kind="line"), Fill(9, 9, "  # why")) and usable(line, Span(9, 9, kind="line"), Fill(9, 9, ""))
+    assert not usable(line, Span(0, 9, kind="line"), Fill(0, 9, "#")) and not usable(line, Span(0, 9, kind="line"), Fill(0, 9, ""))
 
 
 @pytest.mark.parametrize("language, text, code", [
