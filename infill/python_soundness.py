@@ -275,8 +275,9 @@ def in_place_results(near: list[ast.AST], lines: FillLines, fill_ranges: list[tu
             continue
         name, method = call.func.value.id, call.func.attr
         end = lines.offset(call.func.end_lineno or call.lineno, call.func.end_col_offset)
-        if not overlaps(end - len(method), end, fill_ranges):
-            continue
+        if not any(method in methods for methods in IN_PLACE_METHODS.values()) or \
+                not overlaps(end - len(method), end, fill_ranges):
+            continue  # (the binding walk runs only for a method that may return None)
         function = _function_around(call, near)
         kind = _bound_kind(name, function if function is not None and _binds(function, name) else module, node)
         if kind is not None and method in IN_PLACE_METHODS.get(kind, ()):
