@@ -48,7 +48,8 @@ def python_defects(text: str, original: str, spans: tuple[tuple[int, int], ...],
                                          lambda node: _source_of(text, lines, node)))
         defects += out_of_scope_reads(original, spans, units, source, lines.offset, fill_ranges, words)
     defects += unknown_self_attributes(near, lines, fill_ranges, words, module)
-    defects += called_data_attributes(near, lines, fill_ranges, module) + in_place_results(near, lines, fill_ranges, module)
+    defects += called_data_attributes(near, lines, fill_ranges, module) + \
+        in_place_results(near, lines, fill_ranges, module)
     return sorted(defects)
 
 
@@ -203,10 +204,15 @@ def unknown_self_attributes(near: list[ast.AST], lines: FillLines, fill_ranges: 
 
 def _plain_class_around(node: ast.AST, near: list[ast.AST], mixed_in: frozenset[str]) -> ast.ClassDef | None:
     """The innermost class holding `node` when it is a plain class (see `_plain_class`), else None."""
-    line = getattr(node, "lineno", 0)
-    around = [c for c in near if isinstance(c, ast.ClassDef) and c.lineno <= line <= (c.end_lineno or c.lineno)]
-    innermost = max(around, key=lambda c: c.lineno) if around else None
+    innermost = _innermost_around(node, near, ast.ClassDef)
     return innermost if innermost is not None and _plain_class(innermost, mixed_in) else None
+
+
+def _innermost_around(node: ast.AST, near: list[ast.AST], kinds) -> ast.AST | None:
+    """The innermost node of the given kinds (a class, a function) whose lines hold `node`."""
+    line = getattr(node, "lineno", 0)
+    around = [c for c in near if isinstance(c, kinds) and c.lineno <= line <= (c.end_lineno or c.lineno)]
+    return max(around, key=lambda c: c.lineno) if around else None
 
 
 def called_data_attributes(near: list[ast.AST], lines: FillLines, fill_ranges: list[tuple[int, int]],
@@ -261,6 +267,8 @@ DATA_CONSTRUCTORS = {"list": "a list", "dict": "a dict", "set": "a set", "tuple"
 # Methods that change a list, set or dict in place and return None.
 IN_PLACE_METHODS = {"a list": frozenset({"append", "extend", "insert", "remove", "sort", "reverse", "clear"}),
                     "a set": frozenset({"add", "update", "discard", "clear"}), "a dict": frozenset({"update", "clear"})}
+_ANY_IN_PLACE = frozenset().union(*IN_PLACE_METHODS.values())
+_UNBOUND = "unbound"  # a function that binds the name nowhere: it is the module's
 
 
 def in_place_results(near: list[ast.AST], lines: FillLines, fill_ranges: list[tuple[int, int]],
@@ -275,21 +283,15 @@ def in_place_results(near: list[ast.AST], lines: FillLines, fill_ranges: list[tu
             continue
         name, method = call.func.value.id, call.func.attr
         end = lines.offset(call.func.end_lineno or call.lineno, call.func.end_col_offset)
-        if not any(method in methods for methods in IN_PLACE_METHODS.values()) or \
-                not overlaps(end - len(method), end, fill_ranges):
+        if method not in _ANY_IN_PLACE or not overlaps(end - len(method), end, fill_ranges):
             continue  # (the binding walk runs only for a method that may return None)
-        function = _function_around(call, near)
-        kind = _bound_kind(name, function if function is not None and _binds(function, name) else module, node)
-        if kind is not None and method in IN_PLACE_METHODS.get(kind, ()):
+        function = _innermost_around(call, near, (ast.FunctionDef, ast.AsyncFunctionDef))
+        kind = _bound_kind(name, function, node) if function is not None else _UNBOUND
+        if kind == _UNBOUND:
+            kind = _bound_kind(name, module, node)
+        if method in IN_PLACE_METHODS.get(kind, ()):
             defects.append((end - len(method), end, f"`{name}.{method}()` changes {kind} in place and returns None"))
     return defects
-
-
-def _function_around(node: ast.AST, near: list[ast.AST]) -> ast.AST | None:
-    line = getattr(node, "lineno", 0)
-    around = [f for f in near if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
-              and f.lineno <= line <= (f.end_lineno or f.lineno)]
-    return max(around, key=lambda f: f.lineno) if around else None
 
 
 def _parameters(function: ast.AST) -> list[str]:
@@ -297,15 +299,10 @@ def _parameters(function: ast.AST) -> list[str]:
     return [a.arg for a in args.posonlyargs + args.args + args.kwonlyargs + [args.vararg, args.kwarg] if a]
 
 
-def _binds(function: ast.AST, name: str) -> bool:
-    """Whether `name` is the function's own (a parameter, or stored anywhere in it): else it is the module's."""
-    return name in _parameters(function) or any(isinstance(n, ast.Name) and n.id == name and
-                                                not isinstance(n.ctx, ast.Load) for n in ast.walk(function))
-
-
 def _bound_kind(name: str, scope: ast.AST, skip: ast.stmt) -> str | None:
     """What `name` always is in `scope` (its function, or the module), `skip`'s own binding aside: the kind of
-    literal every assignment gives it; None for a parameter, a global, or a name bound any other way."""
+    literal every assignment gives it; None for a parameter, a global, or a name bound any other way; _UNBOUND
+    where `scope` stores it nowhere."""
     if not isinstance(scope, ast.Module) and name in _parameters(scope):
         return None
     kinds, assigned, stores = [], set(), set()
@@ -318,6 +315,8 @@ def _bound_kind(name: str, scope: ast.AST, skip: ast.stmt) -> str | None:
             kinds.append(_literal_kind(node.value))
         if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
             stores.add(id(node))
+    if not stores:
+        return _UNBOUND
     if not kinds or None in kinds or len(set(kinds)) > 1 or not stores <= assigned:
         return None  # bound some other way too (a loop, `with`, unpacking, `del`), or to something else
     return kinds[0]
