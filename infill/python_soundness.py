@@ -2,7 +2,9 @@
 defines nowhere, `self.x` where the class and the file define no `x`, `self.x(...)` where every value `x` is ever
 given is a list, dict, number or string literal, `x = items.append(v)` where `items` is only ever a list (an
 in-place method returns None); names read out of their scope are infill/python_scopes.py's,
-code that never runs (nested functions nothing calls, constant conditions) infill/python_dead_code.py's.
+code that never runs (nested functions nothing calls, constant conditions) infill/python_dead_code.py's, code
+that does nothing (a bare value, a key written twice, `i < i`) infill/python_pointless.py's, and a `def` that
+takes in the code below it infill/python_moved_code.py's.
 
 Lenient by design (a false alarm refuses a good fill): a word anywhere in the file outside the replaced spans
 counts as defined, and classes with bases, `__getattr__` or `setattr` are left alone. Counted beside parse errors
@@ -19,6 +21,8 @@ from functools import lru_cache
 
 from .python_dead_code import constant_conditions, unused_nested_functions
 from .python_fill_lines import FillLines, first_row, nodes_on_rows, on_rows
+from .python_moved_code import code_taken_in
+from .python_pointless import pointless_statements, repeated_dict_keys, self_comparisons
 from .python_scopes import BUILTIN_NAMES, assignment_targets, original_compiles, out_of_scope_reads, scope_source
 from .soundness import Defect, overlaps
 
@@ -40,7 +44,9 @@ def python_defects(text: str, original: str, spans: tuple[tuple[int, int], ...],
     near, units = nodes_on_rows(module, lines.rows), _units_on_rows(module.body, lines.rows)
     words, star_import = _words_around(original, spans)
     defects = compile_errors(units, lines, fill_ranges, lambda: original_compiles(original, spans)) + \
-        unused_nested_functions(near, lines, fill_ranges) + constant_conditions(near, lines, fill_ranges)
+        unused_nested_functions(near, lines, fill_ranges) + constant_conditions(near, lines, fill_ranges) + \
+        pointless_statements(near, lines, fill_ranges) + repeated_dict_keys(near, lines, fill_ranges) + \
+        self_comparisons(near, lines, fill_ranges) + code_taken_in(near, lines, fill_ranges, original, spans)
     if not (star_import or any(_STAR_IMPORT.search(text[lo:hi]) for lo, hi in fill_ranges)):  # may define anything
         defects += undefined_names(near, lines, fill_ranges, words)
         source = "\n".join(scope_source(module.body, lambda node: on_rows(node, lines.rows),

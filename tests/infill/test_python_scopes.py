@@ -37,6 +37,7 @@ def test_reading_a_class_attribute_without_self_is_a_defect():
 def test_a_fill_that_ends_a_function_early_is_blamed_for_the_code_it_cuts_off():
     check = _check(GREET, "def main():")
     assert [why for _, _, why in check.defects] == [
+        "`def main` takes the code below it out of `greet`, leaving it no code",  # infill/python_moved_code.py
         "after this fill, the code around it reads `greeting` out of scope (a local of `greet`)",
         "after this fill, the code around it reads `name` out of scope (a local of `greet`)"]
     assert {check.text[a:b] for a, b, _ in check.defects} == {"def main():"}

@@ -158,6 +158,39 @@ def test_conditions_that_are_constants_are_defects():
     assert not _check("python", "def f(x):\n    if 0:\n        @\n", "return x").defects  # the user's own `if 0:`
 
 
+def test_statements_that_do_nothing_are_defects():
+    source = "def f(x, y):\n    n = {}\n    @\n    return n\n"
+    for fill, why in (("y", "`y` does nothing: its value is not used"), ("x + 1", "`x + 1` does nothing: its value is not used"),
+                      ("x == 1", "`x == 1` does nothing: its value is not used"),
+                      ("n = {1: 'a', 1: 'b'}", "the key `1` is already in this dict"),
+                      ("n = {'a': x,\n         'a': y}", "the key `'a'` is already in this dict"),
+                      ("if x < x:\n        n = 1", "`x` compared with itself is always false"),
+                      ("if y is not y:\n        n = 1", "`y` compared with itself is always false")):
+        check = _check("python", source, fill)
+        assert [why for _, _, why in check.defects] == [why], fill
+    start, end, _ = _check("python", source, "if 0 < x < x:\n        n = 1").defects[0]
+    assert _check("python", source, "if 0 < x < x:\n        n = 1").text[start:end] == "x < x"
+    for fine in ("...", "'a note'", "f(x)", "x.y", "x and f(x)", "[f(v) for v in x]", "n = {1: x, 2: x}",
+                 "n = {x: 1, x: 2}", "if x == x:\n        n = 1", "if x != x:\n        n = 1", "y = -x", "n[x] = x == y"):
+        assert not _check("python", source, fine).defects, fine
+    assert not _check("python", "def f(x):\n    x\n    @\n", "return x").defects  # the user's own bare name
+
+
+def test_a_def_that_takes_in_the_code_below_it_is_a_defect():
+    body = "    n = 0\n    for i in x:\n        n += i\n    return n\n"
+    for source, why in (("def f(x):\n    \"\"\"Sum.\"\"\"\n@\n" + body, "`def g` takes the code below it out of `f`, leaving it no code"),
+                        ("def f(x):\n    n = 0\n@\n" + body.split("\n", 1)[1], "`def g` takes the code below it out of `f`, away from its `n`")):
+        check = _check("python", source, "def g(x):")
+        assert [why for _, _, why in check.defects] == [why], source
+        assert check.text[check.defects[0][0]:check.defects[0][1]] == "def g(x):"
+    # A real method's header given back: the body below was left to the method above only because it was missing.
+    assert not _check("python", "class A:\n    def f(self):\n        return 1\n\n@\n        return self.f()\n",
+                      "    def g(self):").defects
+    assert not _check("python", "def f(x):\n    n = 0\n    @\n    return n\n", "def g(v):\n        return v\n    n = g(n)").defects
+    assert not _check("python", "import os\n\n@\n", "def g():\n    return 1").defects
+    assert not _check("python", "@\n    \"\"\"Doc.\"\"\"\n    return 1\n", "def g():").defects  # its header was missing
+
+
 @pytest.mark.parametrize("source, fill, why", [
     ("def f(x):\n    @\n", "def g(a, a):\n        return a\n    return g", "duplicate argument 'a' in function definition"),
     ("x = 1\n@\n", "return x", "'return' outside function"),

@@ -16,12 +16,13 @@ from tests.conftest import EXAMPLES
 
 def test_pack_train_on_a_budget_and_import(tmp_path, tiny_checkpoint):
     corpus = tmp_path / "corpus"
+    # The whole infill/ folder (one chunk under its budget: the budget leaves room for the folder to grow).
     build_corpus(corpus, [Source("examples", "0", "MIT", str(EXAMPLES.parent / "infill"))], val_fraction=0.0)
     (corpus / "val.jsonl").write_text((corpus / "train.jsonl").read_text())
-    meta = pack_corpus(corpus, tiny_checkpoint / "tokenizer.json", tmp_path / "pack", max_mib=0.05)
+    meta = pack_corpus(corpus, tiny_checkpoint / "tokenizer.json", tmp_path / "pack", max_mib=0.25)
     train = load_pack(tmp_path / "pack", "train")
     assert meta["train_tokens"] == train.size > 0 and train.dtype.name == "uint16"
-    assert sum(p.stat().st_size for p in (tmp_path / "pack").glob("train-*.u16.xz")) <= 0.05 * 2**20
+    assert sum(p.stat().st_size for p in (tmp_path / "pack").glob("train-*.u16.xz")) <= 0.25 * 2**20
     out = tmp_path / "OUT"
     done = subprocess.run([sys.executable, "-m", "model.training.gpu_recipe", "--pack", str(tmp_path / "pack"), "--out",
                            str(out), "--size", "tiny", "--seconds", "4", "--device", "cpu", "--batch-size", "4",
@@ -59,7 +60,7 @@ def test_a_run_resumes_in_chunks_under_one_schedule(tmp_path, tiny_checkpoint):
     corpus = tmp_path / "corpus"
     build_corpus(corpus, [Source("examples", "0", "MIT", str(EXAMPLES.parent / "infill"))], val_fraction=0.0)
     (corpus / "val.jsonl").write_text((corpus / "train.jsonl").read_text())
-    pack_corpus(corpus, tiny_checkpoint / "tokenizer.json", tmp_path / "pack", max_mib=0.05)
+    pack_corpus(corpus, tiny_checkpoint / "tokenizer.json", tmp_path / "pack", max_mib=0.25)
     common = dict(size="tiny", device="cpu", batch_size=4, seq_len=64, total_seconds=4.0, log_every=1)  # any speed
     first = train_packed(tmp_path / "pack", tmp_path / "chunk1", seconds=2.0, **common)
     second = train_packed(tmp_path / "pack", tmp_path / "chunk2", seconds=10.0, resume=tmp_path / "chunk1", **common)

@@ -4,9 +4,11 @@ call, an in-place method, an `if`; given back as its own fill: its names are the
 runs in full), one
 process. Each case is a new request (the file's own scopes are worked out again), checked --candidates times in a
 row as the engine checks a request's candidates. Prints JSON. Run: `python docs/eval/soundness/new_check_cost.py
---corpus runs/corpus-v2 [--check foreign-locals|data-calls|out-of-scope|in-place|constant-conditions] [--files 40]
-[--candidates 8]` (other functions' locals in the brace languages; Python's calls of attributes that only hold
-data; names read out of scope; what an in-place method returns kept; constant conditions)."""
+--corpus runs/corpus-v2 [--check foreign-locals|data-calls|out-of-scope|in-place|constant-conditions|pointless|
+dict-keys|self-comparisons|moved-code] [--files 40] [--candidates 8]` (other functions' locals in the brace
+languages; Python's calls of attributes that only hold data; names read out of scope; what an in-place method
+returns kept; constant conditions; bare values; keys written twice; `i < i`; a `def` that takes in the code below
+it, on a nested `def` line: its original is parsed)."""
 
 import argparse
 import collections
@@ -31,7 +33,11 @@ CHECKS = {"foreign-locals": (checks, "locals_of_other_functions", "rust,go,c,cpp
           "out-of-scope": (python_soundness, "out_of_scope_reads", "python", None),
           "in-place": (python_soundness, "in_place_results", "python",
                        re.compile(r"(=|return)\s*\w+\.(append|extend|insert|remove|sort|reverse|clear|add|update)\(")),
-          "constant-conditions": (python_soundness, "constant_conditions", "python", re.compile(r"\b(if|while)\b"))}
+          "constant-conditions": (python_soundness, "constant_conditions", "python", re.compile(r"\b(if|while)\b")),
+          "pointless": (python_soundness, "pointless_statements", "python", None),
+          "dict-keys": (python_soundness, "repeated_dict_keys", "python", re.compile(r"\{")),
+          "self-comparisons": (python_soundness, "self_comparisons", "python", re.compile(r"[<>]|\bis\b")),
+          "moved-code": (python_soundness, "code_taken_in", "python", re.compile(r"\bdef\b"))}
 
 
 def cases(corpus: Path, files: int, languages: str, prefer: re.Pattern | None) -> list[tuple[Document, Fill]]:
