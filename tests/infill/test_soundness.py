@@ -170,7 +170,7 @@ def test_statements_that_do_nothing_are_defects():
         assert [why for _, _, why in check.defects] == [why], fill
     start, end, _ = _check("python", source, "if 0 < x < x:\n        n = 1").defects[0]
     assert _check("python", source, "if 0 < x < x:\n        n = 1").text[start:end] == "x < x"
-    for fine in ("...", "'a note'", "f(x)", "x.y", "x and f(x)", "[f(v) for v in x]", "n = {1: x, 2: x}",
+    for fine in ("...", "1", "'a note'", "f(x)", "x.y", "x and f(x)", "[f(v) for v in x]", "n = {1: x, 2: x}",
                  "n = {x: 1, x: 2}", "if x == x:\n        n = 1", "if x != x:\n        n = 1", "y = -x", "n[x] = x == y"):
         assert not _check("python", source, fine).defects, fine
     assert not _check("python", "def f(x):\n    x\n    @\n", "return x").defects  # the user's own bare name
