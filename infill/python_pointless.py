@@ -1,5 +1,6 @@
 """Python fills that parse and compile but say nothing: a statement that is only a name or an operation on values
-(`note_map`, `x + 1`), a dict literal that names a key twice (`{1: "Z", 1: "Z"}`: the first entry is lost), and a
+(`note_map`, `x + 1`), a name assigned to itself (`value = value`) or the same assignment twice in a row (`i = 10`
+twice: the first is lost), a dict literal that names a key twice (`{1: "Z", 1: "Z"}`: the first entry is lost), and a
 name compared with itself by order or identity (`i < i`: always the same answer). A small model writes these where
 it has nothing better; pyflakes and pylint call them bugs too. Lenient by design: calls, attributes (a property may
 do work), subscripts, `and`/`or` chains, anything that calls (`[f(x) for x in xs]`), lone literals, strings
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import ast
 
-from .python_fill_lines import FillLines
+from .python_fill_lines import FillLines, on_rows
 from .soundness import Defect, overlaps
 
 # Expressions that, as a statement of their own, compute a value and drop it.
@@ -86,6 +87,80 @@ def self_comparisons(near: list[ast.AST], lines: FillLines, fill_ranges: list[tu
                 if overlaps(start, end, fill_ranges):
                     defects.append((start, end, f"`{a.id}` compared with itself is always {answer}"))
     return defects
+
+
+def self_assignments(near: list[ast.AST], lines: FillLines, fill_ranges: list[tuple[int, int]]) -> list[Defect]:
+    """`value = value`, `a, b = a, b` in a function: every name keeps the value it had. Classes and modules copy outer
+    names so (`TimeoutError = TimeoutError`), and `else: x = x` mirrors the other branch; both are left alone."""
+    defects = {}
+    for function in near:
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for node, alone_in_branch in _statements_of(function.body):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and not alone_in_branch \
+                    and _same_names(node.targets[0], node.value):
+                start, end = _span(lines, node)
+                if overlaps(start, end, fill_ranges):
+                    why = f"`{_written(lines, start, end)}` does nothing: it assigns a name to itself"
+                    defects[start] = (start, end, why)
+    return list(defects.values())
+
+
+def _statements_of(body: list[ast.stmt], branch: bool = False):
+    """A function's statements, nested blocks included but not nested functions or classes, each with whether it is
+    the only statement of an `if` or `else` block."""
+    for node in body:
+        yield node, branch and len(body) == 1
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for _, value in ast.iter_fields(node):
+            if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
+                yield from _statements_of(value, isinstance(node, ast.If))
+            elif isinstance(value, list):  # except handlers, match cases
+                for part in value:
+                    if isinstance(getattr(part, "body", None), list):
+                        yield from _statements_of(part.body)
+
+
+def _same_names(target: ast.expr, value: ast.expr) -> bool:
+    if isinstance(target, ast.Name) and isinstance(value, ast.Name):
+        return target.id == value.id
+    return isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) and len(target.elts) == len(value.elts) > 0 \
+        and all(_same_names(t, v) for t, v in zip(target.elts, value.elts))
+
+
+def repeated_assignments(near: list[ast.AST], module: ast.Module, lines: FillLines,
+                         fill_ranges: list[tuple[int, int]]) -> list[Defect]:
+    """The same assignment twice in a row with a fill in the second (`i = 10` under `i = 10`): the first is
+    overwritten unread. A value that calls (`line = f.readline()` twice skips a line) or reads its target is left."""
+    defects = []
+    for parent in [module] + near:
+        for field in ("body", "orelse", "finalbody"):
+            body = getattr(parent, field, None)
+            if not isinstance(body, list):  # `a if b else c` and lambdas have an expression there
+                continue
+            for first, second in zip(body, body[1:]):
+                if not (on_rows(second, lines.rows) and _idempotent_assignment(first)):
+                    continue
+                start, end = _span(lines, second)
+                if overlaps(start, end, fill_ranges) and ast.dump(first) == ast.dump(second):
+                    why = f"`{_written(lines, start, end)}` again: the line above already did it"
+                    defects.append((start, end, why))
+    return defects
+
+
+def _idempotent_assignment(node: ast.AST) -> bool:
+    if not isinstance(node, ast.Assign) or not all(isinstance(t, (ast.Name, ast.Tuple)) for t in node.targets):
+        return False
+    reads = {n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)}
+    targets = {n.id for t in node.targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    return not reads & targets and not any(isinstance(n, ACTIONS) for n in ast.walk(node.value))
+
+
+def _written(lines: FillLines, start: int, end: int) -> str:
+    """The text as the fill wrote it (`ast.unparse` would add parentheses to a tuple)."""
+    text = lines.index.text[start - lines.module_start:end - lines.module_start]
+    return text if len(text) <= 30 else text[:27] + "..."
 
 
 def _short(value: ast.expr, most: int = 30) -> str:

@@ -165,15 +165,25 @@ def test_statements_that_do_nothing_are_defects():
                       ("n = {1: 'a', 1: 'b'}", "the key `1` is already in this dict"),
                       ("n = {'a': x,\n         'a': y}", "the key `'a'` is already in this dict"),
                       ("if x < x:\n        n = 1", "`x` compared with itself is always false"),
-                      ("if y is not y:\n        n = 1", "`y` compared with itself is always false")):
+                      ("if y is not y:\n        n = 1", "`y` compared with itself is always false"),
+                      ("x = x", "`x = x` does nothing: it assigns a name to itself"),
+                      ("x, y = x, y", "`x, y = x, y` does nothing: it assigns a name to itself"),
+                      ("n = {}", "`n = {}` again: the line above already did it"),
+                      ("i = 10\n    i = 10", "`i = 10` again: the line above already did it")):
         check = _check("python", source, fill)
         assert [why for _, _, why in check.defects] == [why], fill
     start, end, _ = _check("python", source, "if 0 < x < x:\n        n = 1").defects[0]
     assert _check("python", source, "if 0 < x < x:\n        n = 1").text[start:end] == "x < x"
     for fine in ("...", "1", "'a note'", "f(x)", "x.y", "x and f(x)", "[f(v) for v in x]", "n = {1: x, 2: x}",
-                 "n = {x: 1, x: 2}", "if x == x:\n        n = 1", "if x != x:\n        n = 1", "y = -x", "n[x] = x == y"):
+                 "n = {x: 1, x: 2}", "if x == x:\n        n = 1", "if x != x:\n        n = 1", "y = -x", "n[x] = x == y",
+                 "x, y = y, x", "n = f(x)\n    n = f(x)", "x = x + 1\n    x = x + 1", "n = x", "x.n = x.n"):
         assert not _check("python", source, fine).defects, fine
     assert not _check("python", "def f(x):\n    x\n    @\n", "return x").defects  # the user's own bare name
+    assert not _check("python", "def f(x):\n    x = x\n    @\n", "return x").defects  # the user's own
+    assert _check("python", "i = 1\n@\n", "i = 1").defects  # at the top of a module too
+    for source, fill in (("class A:\n    @\n", "TimeoutError = TimeoutError"), ("@\n", "TimeoutError = TimeoutError"),
+                         ("def f(x):\n    if x is None:\n        x = 1\n    else:\n        @\n", "x = x")):
+        assert not _check("python", source, fill).defects, (source, fill)  # a class's copy, a mirrored branch
 
 
 def test_a_def_that_takes_in_the_code_below_it_is_a_defect():
