@@ -90,20 +90,25 @@ def self_comparisons(near: list[ast.AST], lines: FillLines, fill_ranges: list[tu
 
 
 def self_assignments(near: list[ast.AST], lines: FillLines, fill_ranges: list[tuple[int, int]]) -> list[Defect]:
-    """`value = value`, `a, b = a, b` in a function: every name keeps the value it had. Classes and modules copy outer
-    names so (`TimeoutError = TimeoutError`), and `else: x = x` mirrors the other branch; both are left alone."""
-    defects = {}
+    """`value = value`, `a, b = a, b` in a function: every name keeps the value it had."""
+    defects = []
     for function in near:
-        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
-        for node, alone_in_branch in _statements_of(function.body):
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and not alone_in_branch \
-                    and _same_names(node.targets[0], node.value):
+        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for node in self_assignments_of(function):
                 start, end = _span(lines, node)
                 if overlaps(start, end, fill_ranges):
                     why = f"`{_written(lines, start, end)}` does nothing: it assigns a name to itself"
-                    defects[start] = (start, end, why)
-    return list(defects.values())
+                    defects.append((start, end, why))
+    return defects
+
+
+def self_assignments_of(function: ast.FunctionDef | ast.AsyncFunctionDef):
+    """A function's own `x = x` statements. Classes and modules copy outer names so (`TimeoutError = TimeoutError`),
+    and `else: x = x` mirrors the other branch; both are left alone."""
+    for node, alone_in_branch in _statements_of(function.body):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and not alone_in_branch \
+                and _same_names(node.targets[0], node.value):
+            yield node
 
 
 def _statements_of(body: list[ast.stmt], branch: bool = False):
@@ -131,22 +136,28 @@ def _same_names(target: ast.expr, value: ast.expr) -> bool:
 
 def repeated_assignments(near: list[ast.AST], module: ast.Module, lines: FillLines,
                          fill_ranges: list[tuple[int, int]]) -> list[Defect]:
-    """The same assignment twice in a row with a fill in the second (`i = 10` under `i = 10`): the first is
-    overwritten unread. A value that calls (`line = f.readline()` twice skips a line) or reads its target is left."""
+    """The same assignment twice in a row with a fill in the second (`i = 10` under `i = 10`)."""
     defects = []
     for parent in [module] + near:
-        for field in ("body", "orelse", "finalbody"):
-            body = getattr(parent, field, None)
-            if not isinstance(body, list):  # `a if b else c` and lambdas have an expression there
-                continue
-            for first, second in zip(body, body[1:]):
-                if not (on_rows(second, lines.rows) and _idempotent_assignment(first)):
-                    continue
-                start, end = _span(lines, second)
-                if overlaps(start, end, fill_ranges) and ast.dump(first) == ast.dump(second):
-                    why = f"`{_written(lines, start, end)}` again: the line above already did it"
-                    defects.append((start, end, why))
+        for second in repeated_assignments_under(parent, lines.rows):
+            start, end = _span(lines, second)
+            if overlaps(start, end, fill_ranges):
+                defects.append((start, end, f"`{_written(lines, start, end)}` again: the line above already did it"))
     return defects
+
+
+def repeated_assignments_under(parent: ast.AST, rows: list[tuple[int, int]] | None = None):
+    """The second of two equal plain assignments in a row in the blocks right under `parent` (on `rows` if given): the
+    first is overwritten unread. A value that calls (`line = f.readline()` twice skips a line) or reads its target is
+    left alone."""
+    for field in ("body", "orelse", "finalbody"):
+        body = getattr(parent, field, None)
+        if not isinstance(body, list):  # `a if b else c` and lambdas have an expression there
+            continue
+        for first, second in zip(body, body[1:]):
+            if (rows is None or on_rows(second, rows)) and _idempotent_assignment(first) \
+                    and ast.dump(first) == ast.dump(second):
+                yield second
 
 
 def _idempotent_assignment(node: ast.AST) -> bool:

@@ -10,7 +10,7 @@ import re
 import sys
 from pathlib import Path
 
-from infill.python_pointless import _idempotent_assignment, _same_names, _statements_of
+from infill.python_pointless import repeated_assignments_under, self_assignments_of
 
 # Cheap filters first: only files with a line like `a = a` or two equal lines in a row are parsed.
 SELF = re.compile(r"^\s*([\w, ]+?)\s*=\s*\1\s*(#.*)?$", re.M)
@@ -34,19 +34,10 @@ def sources(places: list[str]):
 
 
 def flagged_lines(tree: ast.Module):
-    for function in ast.walk(tree):
-        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            for node, alone_in_branch in _statements_of(function.body):
-                if isinstance(node, ast.Assign) and len(node.targets) == 1 and not alone_in_branch \
-                        and _same_names(node.targets[0], node.value):
-                    yield "self-assignment", node.lineno
-    for parent in ast.walk(tree):
-        for field in ("body", "orelse", "finalbody"):
-            body = getattr(parent, field, None)
-            if isinstance(body, list):
-                for first, second in zip(body, body[1:]):
-                    if _idempotent_assignment(first) and ast.dump(first) == ast.dump(second):
-                        yield "repeated assignment", second.lineno
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield from (("self-assignment", n.lineno) for n in self_assignments_of(node))
+        yield from (("repeated assignment", n.lineno) for n in repeated_assignments_under(node))
 
 
 def main() -> None:
