@@ -14,6 +14,7 @@ Ghost text that fails is cut back to its longest acceptable prefix (line, then t
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .checks import check_fills
@@ -36,15 +37,16 @@ def splice(text: str, fills: list[Fill]) -> str:
     return "".join(pieces)
 
 
-def error_count(doc: Document, fills: list[Fill]) -> int:
+def error_count(doc: Document, fills: list[Fill], spans: Sequence[Span] = ()) -> int:
     """Problems of the whole text with `fills` spliced in: ERROR/MISSING nodes, one when the language's own parser
-    rejects it (Python), and the fills' defects (unreachable code, undefined names; infill/checks.py)."""
-    return check_fills(doc, fills).problems
+    rejects it (Python), and the fills' defects (unreachable code, undefined names; infill/checks.py, which says
+    what the requested `spans` add)."""
+    return check_fills(doc, fills, spans).problems
 
 
-def fill_errors(doc: Document, fills: list[Fill]) -> tuple[int, list[list[tuple[int, int]]]]:
+def fill_errors(doc: Document, fills: list[Fill], spans: Sequence[Span] = ()) -> tuple[int, list[list[tuple[int, int]]]]:
     """(problems in the whole new text, the problems touching each fill in the new text's offsets)."""
-    check = check_fills(doc, fills)
+    check = check_fills(doc, fills, spans)
     return check.problems, [check.within(k) for k in range(len(fills))]
 
 
@@ -64,9 +66,9 @@ class ParseBaseline:
     @classmethod
     def of(cls, doc: Document, spans: list[Span]) -> "ParseBaseline":
         untouched = [Fill(s.start, s.end, doc.text[s.start:s.end]) for s in spans]
-        as_is = error_count(doc, untouched)
+        as_is = error_count(doc, untouched, spans)
         emptied = as_is if all(s.start == s.end for s in spans) else \
-            error_count(doc, [Fill(s.start, s.end, "") for s in spans])
+            error_count(doc, [Fill(s.start, s.end, "") for s in spans], spans)
         # A file that parses already is the strictest reference: no placeholder can do better.
         return cls(as_is, emptied, _best_stubbed(doc, spans, untouched) if min(as_is, emptied) else None)
 
@@ -78,7 +80,7 @@ def _best_stubbed(doc: Document, spans: list[Span], fills: list[Fill]) -> int | 
     for k, span in enumerate(spans):
         for stub in statement_stubs(doc, span):
             trial = [*fills[:k], Fill(span.start, span.end, stub), *fills[k + 1:]]
-            errors = _errors_around_placeholder(doc, trial, k)
+            errors = _errors_around_placeholder(doc, trial, k, spans)
             if best is None or errors < best[0]:
                 best = (errors, trial)
             if errors == 0:  # nothing parses better: spare the other placeholders' parses
@@ -88,10 +90,10 @@ def _best_stubbed(doc: Document, spans: list[Span], fills: list[Fill]) -> int | 
     return None if best is None else best[0]
 
 
-def _errors_around_placeholder(doc: Document, fills: list[Fill], k: int) -> int:
+def _errors_around_placeholder(doc: Document, fills: list[Fill], k: int, spans: Sequence[Span]) -> int:
     """Problems with a placeholder in fill k: what it does to the file counts, its own soundness does not (the
     opener `if True:` is a constant condition, but it stands for the user's code, not the model's)."""
-    check = check_fills(doc, fills)
+    check = check_fills(doc, fills, spans)
     lo, hi = check.new_ranges[k]
     return check.problems - sum(lo <= a and b <= hi for a, b, _ in check.defects)
 
@@ -132,8 +134,8 @@ def _indent(line: str) -> str:
     return line[:len(line) - len(line.lstrip())]
 
 
-def parses_no_worse(doc: Document, fills: list[Fill], baseline: ParseBaseline) -> bool:
-    return error_count(doc, fills) <= baseline.allowed
+def parses_no_worse(doc: Document, fills: list[Fill], baseline: ParseBaseline, spans: Sequence[Span] = ()) -> bool:
+    return error_count(doc, fills, spans) <= baseline.allowed
 
 
 def prefix_cuts(text: str) -> list[int]:
@@ -144,12 +146,13 @@ def prefix_cuts(text: str) -> list[int]:
     return [c for c in cuts if text[:c].strip()]
 
 
-def longest_acceptable_prefix(doc: Document, fills: list[Fill], k: int, baseline: ParseBaseline) -> str | None:
+def longest_acceptable_prefix(doc: Document, fills: list[Fill], k: int, baseline: ParseBaseline,
+                              spans: Sequence[Span] = ()) -> str | None:
     """The longest prefix of fill k (others as they are) with which the file parses no worse; None if none does."""
     text = fills[k].text
     for cut in prefix_cuts(text)[:MAX_PREFIX_TRIES]:
         candidate = text[:cut].rstrip()
         trial = [*fills[:k], Fill(fills[k].start, fills[k].end, candidate), *fills[k + 1:]]
-        if parses_no_worse(doc, trial, baseline):
+        if parses_no_worse(doc, trial, baseline, spans):
             return candidate
     return None

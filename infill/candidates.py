@@ -46,7 +46,7 @@ def no_code_where_code_was_asked(doc: Document, spans: list[Span], fills: list[F
 
 def _candidate(doc: Document, spans: list[Span], fills: list[Fill], score: float, baseline: ParseBaseline,
                lengths: list[int], errors: int | None = None) -> Candidate:
-    errors = error_count(doc, fills) if errors is None else errors
+    errors = error_count(doc, fills, spans) if errors is None else errors
     accepted = errors <= baseline.allowed and not no_code_where_code_was_asked(doc, spans, fills)
     return Candidate(fills, score, errors, accepted, lengths)
 
@@ -69,7 +69,7 @@ def _cut_back(doc: Document, spans: list[Span], c: Candidate, baseline: ParseBas
     fills = list(c.fills)
     for k in range(len(fills)):
         trial = fills[:k + 1] + [Fill(f.start, f.end, doc.text[f.start:f.end]) for f in fills[k + 1:]]
-        prefix = longest_acceptable_prefix(doc, trial, k, baseline)
+        prefix = longest_acceptable_prefix(doc, trial, k, baseline, spans)
         if prefix is None:
             return None
         fills[k] = Fill(fills[k].start, fills[k].end, drop_repeated_rest_of_line(doc, spans[k], prefix))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .document import Document
@@ -14,7 +15,7 @@ from .positions import LineIndex
 from .python_soundness import python_defects
 from .soundness import Defect, unreachable_statements
 from .syntax import BIG_FILE_CHARS, errors_within, python_module, spliced_tree, tree_error_ranges
-from .task import Fill
+from .task import Fill, Span
 
 
 @dataclass(frozen=True)
@@ -85,8 +86,9 @@ def new_ranges_of(fills: list[Fill]) -> list[tuple[int, int]]:
     return ranges
 
 
-def check_fills(doc: Document, fills: list[Fill]) -> FillCheck:
-    """Splice `fills` into the document and check the result."""
+def check_fills(doc: Document, fills: list[Fill], spans: Sequence[Span] = ()) -> FillCheck:
+    """Splice `fills` into the document and check the result. `spans`, the requested spans in the fills' order,
+    say which fills finish the code they sit in (not `open_ended` ghost text); without them none is held to that."""
     text, data, tree = spliced_tree(doc, fills)
     ranges = new_ranges_of(fills)
     focus = (ranges[0][0], ranges[-1][1]) if ranges else None
@@ -94,6 +96,7 @@ def check_fills(doc: Document, fills: list[Fill]) -> FillCheck:
     rejected = doc.language.name == "python" and module is None
     replaced = tuple((f.start, f.end) for f in fills)
     defects = unreachable_statements(tree, text, data, ranges) + \
-        python_defects(text, doc.text, replaced, module, window, ranges) + \
+        python_defects(text, doc.text, replaced, module, window, ranges,
+                       [r for r, span in zip(ranges, spans) if not span.open_ended]) + \
         locals_of_other_functions(tree, text, data, ranges, doc.language)
     return FillCheck(text, ranges, tree_error_ranges(tree, data), rejected, defects)

@@ -39,7 +39,7 @@ def make_draft(doc: Document, spans: list[Span], ids: torch.Tensor, holes, tok, 
         prefix_line = doc.text[doc.text.rfind("\n", 0, span.start) + 1:span.start]
         text = drop_repeated_rest_of_line(doc, span, clean_fill(raw, span, prefix_line, doc.text[span.end:]))
         fills.append(Fill(span.start, span.end, text))
-    check = check_fills(doc, fills)
+    check = check_fills(doc, fills, spans)
     return Draft(ids, fills, check.text, check.new_ranges, [check.within(k) for k in range(len(fills))], check.problems)
 
 

@@ -221,7 +221,7 @@ def _result(denoiser, req: Request, rows: list[Prepared], drafts: list[Draft], i
     ranked = rank_candidates(req.doc, spans, drafts, scores, [row.lengths for row in rows], req.baseline, options)
     best = ranked[0]
     text = splice(req.doc.text, best.fills)
-    check = check_fills(req.doc, best.fills)
+    check = check_fills(req.doc, best.fills, spans)
     source = next((i for i, d in enumerate(drafts) if d.fills == best.fills), None)  # None: assembled or cut back
     tokens = sum(1 for lo, hi in rows[source].canvas.holes for t in ids[source, lo:hi].tolist() if t not in skip) \
         if source is not None else len(denoiser.tokenizer.encode("".join(f.text for f in best.fills)))

@@ -42,6 +42,17 @@ def drop_suffix_repeat(fill: str, suffix: str) -> str:
     return fill
 
 
+def cut_at_dedent(text: str, indent: str) -> str:
+    """A body ends at its first line that dedents out of it (outside a triple-quoted string): what the model wrote
+    there (`def get_url(url):` after the body) belongs to no function the user asked for."""
+    lines, quotes = text.split("\n"), 0
+    for i, line in enumerate(lines):
+        if i and line.strip() and not line.startswith(indent) and quotes % 2 == 0:
+            return "\n".join(lines[:i]).rstrip()
+        quotes += line.count('"""') + line.count("'''")
+    return text
+
+
 def clean_fill(raw: str, span: Span, prefix_line: str, suffix: str) -> str:
     """Pads are already gone; cut to one line, drop suffix repeats, re-indent, shape to the span kind."""
     text = raw
@@ -68,6 +79,7 @@ def clean_fill(raw: str, span: Span, prefix_line: str, suffix: str) -> str:
         text = reindent(text, span.indent, at_line_start)
     if span.kind == "body":  # blank lines before a body's first statement are noise
         text = text.lstrip("\n") if text.strip() else text
+        text = cut_at_dedent(text, span.indent) if span.indent else text
     if span.kind in ("lines", "body", "hole", "selection"):
         text = text.rstrip("\n")  # the newline after the span stays fixed
         text = "\n".join(line.rstrip() for line in text.split("\n"))

@@ -3,8 +3,9 @@ defines nowhere, `self.x` where the class and the file define no `x`, `self.x(..
 given is a list, dict, number or string literal, `x = items.append(v)` where `items` is only ever a list (an
 in-place method returns None); names read out of their scope are infill/python_scopes.py's,
 code that never runs (nested functions nothing calls, constant conditions) infill/python_dead_code.py's, code
-that does nothing (a bare value, a key written twice, `i < i`) infill/python_pointless.py's, and a `def` that
-takes in the code below it infill/python_moved_code.py's.
+that does nothing (a bare value, a key written twice, `i < i`) infill/python_pointless.py's, a `def` that
+takes in the code below it infill/python_moved_code.py's, and a body that never returns what its docstring
+promises infill/python_promises.py's (fills that finish their code only, not ghost text).
 
 Lenient by design (a false alarm refuses a good fill): a word anywhere in the file outside the replaced spans
 counts as defined, and classes with bases, `__getattr__` or `setattr` are left alone. Counted beside parse errors
@@ -24,6 +25,7 @@ from .python_fill_lines import FillLines, first_row, nodes_on_rows, on_rows
 from .python_moved_code import code_taken_in
 from .python_pointless import (pointless_statements, repeated_assignments, repeated_dict_keys, self_assignments,
                                self_comparisons)
+from .python_promises import broken_promises
 from .python_scopes import BUILTIN_NAMES, assignment_targets, original_compiles, out_of_scope_reads, scope_source
 from .soundness import Defect, overlaps
 
@@ -36,9 +38,11 @@ PLAIN_CLASS_DECORATORS = frozenset({"dataclass", "total_ordering", "final"})
 
 
 def python_defects(text: str, original: str, spans: tuple[tuple[int, int], ...], module: ast.Module | None,
-                   window: tuple[int, int], fill_ranges: list[tuple[int, int]]) -> list[Defect]:
+                   window: tuple[int, int], fill_ranges: list[tuple[int, int]],
+                   finished_ranges: list[tuple[int, int]] = ()) -> list[Defect]:
     """Every Python defect touching a fill. `module` is CPython's AST of text[window]; `original` is the document
-    before the fill, whose words outside the replaced `spans` are what the file defines."""
+    before the fill, whose words outside the replaced `spans` are what the file defines; `finished_ranges`, the
+    fills that finish the code they sit in (not ghost text), are also held to their functions' docstrings."""
     if module is None or not any(hi > lo for lo, hi in fill_ranges):
         return []
     lines = FillLines.of(text, window, fill_ranges)
@@ -48,7 +52,8 @@ def python_defects(text: str, original: str, spans: tuple[tuple[int, int], ...],
         unused_nested_functions(near, lines, fill_ranges) + constant_conditions(near, lines, fill_ranges) + \
         pointless_statements(near, lines, fill_ranges) + repeated_dict_keys(near, lines, fill_ranges) + \
         self_comparisons(near, lines, fill_ranges) + self_assignments(near, lines, fill_ranges) + \
-        repeated_assignments(near, module, lines, fill_ranges) + code_taken_in(near, lines, fill_ranges, original, spans)
+        repeated_assignments(near, module, lines, fill_ranges) + code_taken_in(near, lines, fill_ranges, original, spans) + \
+        broken_promises(near, lines, list(finished_ranges))
     if not (star_import or any(_STAR_IMPORT.search(text[lo:hi]) for lo, hi in fill_ranges)):  # may define anything
         defects += undefined_names(near, lines, fill_ranges, words)
         source = "\n".join(scope_source(module.body, lambda node: on_rows(node, lines.rows),

@@ -67,19 +67,19 @@ def run_remote_infill(filler, doc: Document, spans: list[Span], options: InfillO
                               options.sampler.temperature if attempt == 0 else max(0.3, options.sampler.temperature), options)
             trace.nfe += 1
             untouched = [Fill(s.start, s.end, doc.text[s.start:s.end]) for s in spans[k + 1:]]
-            total, _ = fill_errors(doc, fills + [Fill(span.start, span.end, text)] + untouched)
+            total, _ = fill_errors(doc, fills + [Fill(span.start, span.end, text)] + untouched, spans)
             if best_errors is None or total < best_errors:
                 best, best_errors = text, total
             if total <= baseline.allowed:
                 break
         fills.append(Fill(span.start, span.end, best))
-    total, per_fill = fill_errors(doc, fills)
+    total, per_fill = fill_errors(doc, fills, spans)
     draft = Draft(None, fills, splice(doc.text, fills), [], per_fill, total)
     ranked = rank_candidates(doc, spans, [draft], [[0.0] * len(spans)], [budgets], baseline, options)
     best = ranked[0]
     trace.steps = trace.nfe
     trace.seconds = time.perf_counter() - started
-    check = check_fills(doc, best.fills)
+    check = check_fills(doc, best.fills, spans)
     return InfillResult(splice(doc.text, best.fills), best.fills, trace, tokens=0,
                         syntax_errors=check.inside, syntax_rounds=trace.nfe - len(spans),
                         model=filler.name, seconds=trace.seconds, accepted=best.accepted, candidates=ranked,

@@ -202,7 +202,7 @@ def select_cursor(doc: Document, offset: int) -> Span:
     in_literal = _inside(doc, offset, doc.language.comment_types | doc.language.string_types)
     opener = ":" if not doc.language.braces else "{"
     if not in_literal and before.rstrip().endswith(opener) and after.strip() in ("", "}"):
-        return Span(offset, offset, kind="block", indent=doc.line_indent(offset) + indent_unit(doc))
+        return Span(offset, offset, kind="block", indent=doc.line_indent(offset) + indent_unit(doc), open_ended=True)
     if not in_literal and before.strip() == "" and after.strip() == "":
-        return Span(_line_start(doc, offset), line_end(doc, offset), kind="lines", indent=before)
-    return Span(offset, offset, kind="line", single_line=True)
+        return Span(_line_start(doc, offset), line_end(doc, offset), kind="lines", indent=before, open_ended=True)
+    return Span(offset, offset, kind="line", single_line=True, open_ended=True)

@@ -20,6 +20,9 @@ class Span:
     indent: str | None = None      # indentation the fill's lines start at (re-indentation)
     single_line: bool = False      # the fill must not contain a newline
     closing: str = ""              # braces: what follows the fill's last line, before the `}`
+    # Ghost text: the user goes on typing after the fill, so the code around it may be unfinished (a body without
+    # its `return` yet); other fills finish the code they sit in and are held to it (infill/python_promises.py).
+    open_ended: bool = False
 
 
 @dataclass

@@ -60,7 +60,9 @@ def completion_request(body, settings: Settings, max_tokens_limit: int = MAX_TOK
     options = settings.infill_options()
     options.sampler.temperature = float(temperature)
     options.max_fill_tokens = max_tokens
-    return doc, [Span(len(prompt), len(prompt), kind="selection", budget=max_tokens)], options
+    # Open-ended: FIM clients mostly complete at the cursor, where the code after the fill may still be coming (a
+    # client that asks for a whole body checks it itself, as our server does with a remote model: remote_fill.py).
+    return doc, [Span(len(prompt), len(prompt), kind="selection", budget=max_tokens, open_ended=True)], options
 
 
 def _completion(model: str, text: str, result, batch_size: int) -> dict:

@@ -4,7 +4,7 @@ from infill.document import Document
 from infill.engine import run_infill
 from infill.errors import InfillError
 from infill.languages import language_for_id
-from infill.postprocess import drop_suffix_repeat, reindent
+from infill.postprocess import cut_at_dedent, drop_suffix_repeat, reindent
 from infill.spans import function_by_name, select_function_body, select_holes
 from infill.task import InfillOptions, Span
 from model.sampler import SamplerOptions
@@ -122,6 +122,23 @@ def test_reindent_and_suffix_repeats():
     assert reindent("x\n  y", "    ", False) == "x\n    y"
     assert drop_suffix_repeat("a = 1\nreturn a", "\n    return a\n") == "a = 1"
     assert drop_suffix_repeat("call(x)", ")\n") == "call(x)"  # partial-line overlaps are kept
+
+
+def test_a_body_ends_where_a_line_dedents_out_of_it():
+    body = "        x = 1\n        return x"
+    assert cut_at_dedent(body + "\n\n    def other(self):\n        pass", "        ") == body
+    assert cut_at_dedent(body + "\n\n\ndef get_url(url):\n    return None", "        ") == body
+    assert cut_at_dedent(body, "        ") == body
+    text = '        s = """\nat column 0\n"""\n        return s'
+    assert cut_at_dedent(text, "        ") == text  # inside a string, a dedented line is text, not the end
+
+
+def test_a_requested_body_keeps_to_the_function(tiny_denoiser):
+    doc = Document("def area(w, h):\n    raise NotImplementedError\n\n\nx = 1\n", PY)
+    span = select_function_body(doc, function_by_name(doc, "area"))
+    oracle = OracleDenoiser(tiny_denoiser, ["    return w * h\n\ndef more():\n    pass"], budget=24)
+    result = run_infill(oracle, doc, [span], _options(syntax_rounds=0, max_fill_tokens=24, lengths="budget"))
+    assert result.accepted and result.text == "def area(w, h):\n    return w * h\n\n\nx = 1\n"
 
 
 @pytest.mark.parametrize("source,fill,expected", [

@@ -10,7 +10,7 @@ from infill.document import Document
 from infill.engine import run_infill
 from infill.evaluation import default_data_dir, default_heldout_source, heldout_texts, line_cases, load_problems, problem_document
 from infill.languages import language_for_id
-from infill.spans import find_functions, function_by_name, select_function_body
+from infill.spans import find_functions, function_by_name, select_cursor, select_function_body
 from infill.task import Fill, InfillOptions, Span
 from model.sampler import SamplerOptions
 from tests.helpers import OracleDenoiser
@@ -186,6 +186,40 @@ def test_statements_that_do_nothing_are_defects():
         assert not _check("python", source, fill).defects, (source, fill)  # a class's copy, a mirrored branch
 
 
+def _check_finished(source: str, fill: str, open_ended: bool = False):
+    """As `_check`, the fill asked for as one that finishes the code it sits in (or as ghost text: `open_ended`)."""
+    at = source.index("@")
+    doc = Document(source.replace("@", "", 1), language_for_id("python"))
+    return check_fills(doc, [Fill(at, at, fill)], [Span(at, at, kind="lines", open_ended=open_ended)])
+
+
+def test_a_body_that_never_returns_what_its_docstring_promises_is_a_defect():
+    pop = ('class Stack:\n    def __init__(self):\n        self.items = []\n\n'
+           '    def pop(self):\n        """Remove and return the top item."""\n        @\n')
+    why = "the docstring of `pop` says it returns a value; the body never returns one"
+    whys = lambda check: [w for _, _, w in check.defects]
+    for fill in ("self.items = []", "pass", "def take(self):\n            return self.items.pop()",
+                 "if self.items:\n            del self.items[-1]\n        return"):
+        assert why in whys(_check_finished(pop, fill)), fill
+        assert why not in whys(_check_finished(pop, fill, open_ended=True)), fill  # ghost text: typing goes on
+        assert why not in whys(_check("python", pop, fill)), fill                  # nobody said it finishes it
+    for fill in ("return self.items.pop()", "raise IndexError('empty')", "yield self.items.pop()",
+                 "if not self.items:\n            raise IndexError\n        del self.items[-1]"):
+        assert not _check_finished(pop, fill).defects, fill
+    check = _check_finished('def add(a, b):\n    """\n    >>> add(2, 3)\n    5\n    """\n    @\n', "total = a + b")
+    assert [w for _, _, w in check.defects] == ["the docstring of `add` says it returns a value; the body never returns one"]
+    assert check.text[check.defects[0][0]:check.defects[0][1]] == "total = a + b"
+    for source in ('def f(x):\n    """Print x."""\n    @\n', 'def f(x):\n    """Returns nothing."""\n    @\n',
+                   'def __init__(self, x):\n    """Return a new thing."""\n    @\n',
+                   'class A:\n    @abstractmethod\n    def f(self):\n        """Return x."""\n        @\n',
+                   # the fill is g's, not f's (whose promise was broken before the fill)
+                   'def f(x):\n    """Return a printer."""\n    def g():\n        """Print x."""\n        @\n    g()\n',
+                   'def f(x):\n    """Return x."""\n    @\n    return x\n'):
+        assert not _check_finished(source, "y = x").defects, source
+    # A stub the user wrote is an interface, not a broken promise; a fill elsewhere in the file is not about it.
+    assert not _check_finished('def f(x):\n    """Return x."""\n    ...\n\n\n@\n', "y = 1").defects
+
+
 def test_a_def_that_takes_in_the_code_below_it_is_a_defect():
     body = "    n = 0\n    for i in x:\n        n += i\n    return n\n"
     for source, why in (("def f(x):\n    \"\"\"Sum.\"\"\"\n@\n" + body, "`def g` takes the code below it out of `f`, leaving it no code"),
@@ -259,13 +293,14 @@ def test_code_that_merely_contains_a_fill_is_not_blamed_on_it():
 def test_no_humaneval_solution_is_a_defect(split):
     for problem in load_problems(split, default_data_dir()):
         doc, at = problem_document(problem, split)
-        assert not check_fills(doc, [Fill(at, at, problem.canonical_solution.removesuffix("\n"))]).defects, problem.task_id
+        fill, span = Fill(at, at, problem.canonical_solution.removesuffix("\n")), Span(at, at, kind="lines")
+        assert not check_fills(doc, [fill], [span]).defects, problem.task_id
 
 
 def test_no_line_of_real_held_out_code_is_a_defect():
     py = language_for_id("python")
     for text, start, end in line_cases(heldout_texts(default_heldout_source()), 300, seed=5):
-        check = check_fills(Document(text, py), [Fill(start, end, text[start:end])])
+        check = check_fills(Document(text, py), [Fill(start, end, text[start:end])], [Span(start, end, kind="line")])
         assert not check.defects, (text[start:end], check.describe())
 
 
@@ -276,7 +311,7 @@ def test_no_real_function_body_is_a_defect():
         doc = Document(text, py)
         for function in find_functions(doc):
             span = select_function_body(doc, function)
-            check = check_fills(doc, [Fill(span.start, span.end, text[span.start:span.end])])
+            check = check_fills(doc, [Fill(span.start, span.end, text[span.start:span.end])], [span])
             assert not check.defects, (function.name, check.describe())
 
 
@@ -299,6 +334,22 @@ def test_repair_rounds_redenoise_a_line_that_reads_an_undefined_name(tiny_denois
     assert not without.accepted and "is defined nowhere in the file" in without.refusal()
     repaired = run_infill(lying(), doc, [span], options(2))
     assert repaired.accepted and repaired.text == "def area(w, h):\n    return w * h\n" and repaired.trace.remasked > 0
+
+
+def test_a_requested_body_must_keep_its_docstring_s_promise_and_ghost_text_need_not(tiny_denoiser):
+    options = InfillOptions(sampler=SamplerOptions(steps=8, strategy="confidence"), lengths="budget", syntax_rounds=1,
+                            max_fill_tokens=16)
+    doc = Document('def area(w, h):\n    """Return the area."""\n    raise NotImplementedError\n', language_for_id("python"))
+    body = select_function_body(doc, function_by_name(doc, "area"))
+    refused = run_infill(OracleDenoiser(tiny_denoiser, ["    size = w * h"], budget=16), doc, [body], options)
+    assert not refused.accepted and "says it returns a value; the body never returns one" in refused.refusal()
+    kept = run_infill(OracleDenoiser(tiny_denoiser, ["    return w * h"], budget=16), doc, [body], options)
+    assert kept.accepted and kept.fills[0].text == "    return w * h"
+    typing = Document('def area(w, h):\n    """Return the area."""\n    \n', language_for_id("python"))
+    cursor = select_cursor(typing, typing.text.index("\n    \n") + 5)
+    assert cursor.open_ended
+    ghost = run_infill(OracleDenoiser(tiny_denoiser, ["    size = w * h"], budget=16), typing, [cursor], options)
+    assert ghost.accepted and "size = w * h" in ghost.text  # the `return` comes on the next line the user types
 
 
 def test_problems_are_described_for_the_user():

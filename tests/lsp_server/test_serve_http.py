@@ -86,3 +86,15 @@ def test_a_full_queue_answers_429_with_retry_after(guarded):
 def test_binding_beyond_loopback_without_a_key_is_refused(tiny_checkpoint):
     run = cli("serve-http", "--host", "0.0.0.0", "--port", str(_free_port()), "--model", tiny_checkpoint)
     assert run.returncode == 2 and "without an API key" in run.stderr and len(run.stderr.splitlines()) == 1
+
+
+def test_a_completion_is_open_ended_as_ghost_text_is():
+    """FIM clients complete at the cursor: the `return` may be the next line typed, so the promise is not held yet."""
+    from infill.checks import check_fills
+    from infill.task import Fill
+    from lsp_server.http_api import completion_request
+    from lsp_server.settings import Settings
+    prompt = 'def area(w, h):\n    """Return the area."""\n    '
+    doc, spans, _ = completion_request({"prompt": prompt, "suffix": "\n"}, Settings())
+    assert spans[0].open_ended
+    assert not check_fills(doc, [Fill(len(prompt), len(prompt), "size = w * h")], spans).defects

@@ -23,7 +23,7 @@ from infill.errors import InfillError
 from infill.evaluation import default_heldout_source, heldout_texts
 from infill.languages import language_for_id, language_for_path
 from infill.spans import find_functions, select_function_body
-from infill.task import Fill
+from infill.task import Fill, Span
 
 
 def corpus_files(corpus: Path, limit: int, languages: set[str]) -> list[tuple[str, str, object]]:
@@ -107,7 +107,7 @@ def main() -> None:
         for where, filled, fills in cases(doc, args):
             bodies += 1
             by_language[spec.name] += 1
-            check = check_fills(filled, fills)
+            check = check_fills(filled, fills, [Span(f.start, f.end) for f in fills])  # asked for, not ghost text
             for _, _, why in check.defects:
                 kinds[kind(why)] += 1
             if check.defects:

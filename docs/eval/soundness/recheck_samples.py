@@ -12,7 +12,7 @@ from infill.document import Document
 from infill.evaluation import (default_data_dir, default_heldout_source, heldout_texts, line_cases, load_problems,
                                problem_document, python_compiles)
 from infill.languages import has_code, language_for_id
-from infill.task import Fill
+from infill.task import Fill, Span
 
 
 def read(path: Path) -> list[dict]:
@@ -23,7 +23,7 @@ def recheck(samples: list[dict], documents: list[tuple[Document, int, int]]) -> 
     shown = [(s, d) for s, d in zip(samples, documents) if s["shown"]]
     flagged, compiling = [], 0
     for sample, (doc, start, end) in shown:
-        check = check_fills(doc, [Fill(start, end, sample["fills"][0])])
+        check = check_fills(doc, [Fill(start, end, sample["fills"][0])], [Span(start, end)])  # asked for, not ghost text
         compiling += python_compiles(check.text)
         no_code = [] if has_code(sample["fills"][0], doc.language) else ["no code: only whitespace or comments"]
         if check.defects or no_code:
