@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parents[2]
 NVIM = shutil.which("nvim")
 pytestmark = pytest.mark.skipif(NVIM is None, reason="nvim is not installed (apt-get install neovim)")
 
-SOURCE = 'def add(a, b):\n    """Return the sum."""\n    pass\n\n\ndef main():\n    total = add()\n    print(total)\n'
+# The stand-in model writes numbers (`111`), which return nothing: the docstring promises nothing (python_promises.py).
+SOURCE = 'def add(a, b):\n    """Add a and b."""\n    pass\n\n\ndef main():\n    total = add()\n    print(total)\n'
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,8 @@ pytestmark = [
     pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)"),
 ]
 
-SOURCE = 'def add(a, b):\n    """Return the sum."""\n    pass\n\n\ndef main():\n    total = add()\n    print(total)\n'
+# The stand-in model writes numbers (`111`), which return nothing: the docstring promises nothing (python_promises.py).
+SOURCE = 'def add(a, b):\n    """Add a and b."""\n    pass\n\n\ndef main():\n    total = add()\n    print(total)\n'
 COMPLETION_AT = (7, 17)  # 1-based line and column: between "add(" and ")"
 BODY_AT = (3, 5)  # on the stub's `pass`
 

@@ -9,7 +9,8 @@ from pytest_lsp import LanguageClient
 
 from tests.lsp_server.conftest import open_doc
 
-PY = 'def add(a, b):\n    """Return the sum."""\n    pass\n\n\ndef main():\n    total = add(1, 2)\n    print(total)\n'
+# The stand-in model writes numbers (`111`), which return nothing: the docstring promises nothing (python_promises.py).
+PY = 'def add(a, b):\n    """Add a and b."""\n    pass\n\n\ndef main():\n    total = add(1, 2)\n    print(total)\n'
 URI = "file:///tmp/example.py"
 
 
@@ -79,7 +80,19 @@ async def test_code_actions_offered_and_resolved_inside_their_range(client: Lang
     for edit in change.edits:
         assert edit.range.start.line == 2 and edit.range.end.line == 2, "only the stub body line is rewritten"
     new = _apply(PY, change.edits)
-    assert new.startswith('def add(a, b):\n    """Return the sum."""\n') and new.endswith("\n\n\ndef main():\n    total = add(1, 2)\n    print(total)\n")
+    assert new.startswith('def add(a, b):\n    """Add a and b."""\n') and new.endswith("\n\n\ndef main():\n    total = add(1, 2)\n    print(total)\n")
+
+
+@pytest.mark.asyncio
+async def test_a_body_that_breaks_its_docstring_s_promise_is_refused_with_the_reason(client: LanguageClient):
+    promising = PY.replace('"""Add a and b."""', '"""Return the sum."""')  # and the stand-in model writes `111`
+    open_doc(client, URI, promising)
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        types.TextDocumentIdentifier(URI), types.Range(types.Position(2, 4), types.Position(2, 8)), types.CodeActionContext([])))
+    implement = next(a for a in actions if a.title == "Implement function body (diffusion)")
+    resolved = await client.code_action_resolve_async(implement)
+    assert resolved.edit is None
+    assert any("says it returns a value; the body never returns one" in m.message for m in client.messages)
 
 
 @pytest.mark.asyncio
