@@ -4,8 +4,9 @@ these when asked for a whole body; they parse, compile and do the wrong thing.
 
 Only fills that finish the code they sit in are held to it (a requested body, a selection, hole markers); ghost text
 is not (the user goes on typing the `return` below it: `Span.open_ended`). Lenient by design: the promise is the
-docstring's first line saying "return(s)" (not "returns nothing/None") or a doctest showing a call's value;
-`__init__`, abstract methods, overloads and bodies that are only `pass`/`...` the user wrote are left alone.
+docstring's first line saying "Return(s)" within its first four words (not "returns nothing/None") or a doctest
+showing a call's value; `__init__`, tests ("Test that f returns 0"), abstract methods, overloads and bodies that are
+only `pass`/`...` the user wrote are left alone.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from .python_fill_lines import FillLines
 from .soundness import Defect, overlaps
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-_RETURNS = re.compile(r"\breturns?\b", re.IGNORECASE)
+# "Return(s)" as the first line's verb, alone or after a few words ("Remove and return the top item"); further in,
+# it is mostly about something else ("Raises an AssertionError if ... returns", "Call end_capture to ... return").
+_RETURNS = re.compile(r"^\s*(?:[\w'-]+,?\s+){0,3}returns?\b", re.IGNORECASE)
 _RETURNS_NOTHING = re.compile(r"\breturns? (nothing|none)\b|\b(not|never|without) return|n't return", re.IGNORECASE)
 # Decorators whose functions have no body of their own to speak of.
 BODILESS_DECORATORS = frozenset({"abstractmethod", "abstractproperty", "overload"})
@@ -31,7 +34,7 @@ def promises_a_value(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         return False
     lines = doc.split("\n")
     first = next((line for line in lines if line.strip()), "")
-    if _RETURNS.search(first):
+    if _RETURNS.match(first):
         return not _RETURNS_NOTHING.search(first)
     call = f"{function.name}("
     return any(line.strip().startswith(">>>") and call in line and nxt.strip() and not nxt.strip().startswith(("...", ">>>"))
@@ -82,7 +85,7 @@ def _decorator_names(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[st
 def breaks_its_promise(function: ast.FunctionDef | ast.AsyncFunctionDef, placeholders_count: bool = False) -> bool:
     """The docstring promises a value and the body never gives one back. A body of only `pass`/`...` is a stub
     (an interface, a protocol) unless `placeholders_count` (a fill that answers "implement this" with `pass`)."""
-    if function.name in EXEMPT_NAMES or _decorator_names(function) & BODILESS_DECORATORS:
+    if function.name in EXEMPT_NAMES or function.name.startswith("test") or _decorator_names(function) & BODILESS_DECORATORS:
         return False
     statements = _statements(function)
     if not statements or (not placeholders_count and all(_is_placeholder(s) for s in statements)):
