@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .document import Document
 from .syntax import syntax_error_ranges
 from .task import Span
@@ -42,12 +44,17 @@ def drop_suffix_repeat(fill: str, suffix: str) -> str:
     return fill
 
 
-def cut_at_dedent(text: str, indent: str) -> str:
-    """A body ends at its first line that dedents out of it (outside a triple-quoted string): what the model wrote
-    there (`def get_url(url):` after the body) belongs to no function the user asked for."""
+CLAUSES = re.compile(r"(else|elif|except|finally)\b")
+
+
+def cut_at_dedent(text: str, indent: str, clauses: bool = False) -> str:
+    """A body (or a hole in a block) ends at its first line that dedents out of it, outside a triple-quoted string:
+    what the model wrote there (`def get_url(url):` after the body) is not what was asked for. With `clauses`, a
+    dedented `else:`/`elif`/`except`/`finally` goes on with the block the hole is in."""
     lines, quotes = text.split("\n"), 0
     for i, line in enumerate(lines):
-        if i and line.strip() and not line.startswith(indent) and quotes % 2 == 0:
+        if i and line.strip() and not line.startswith(indent) and quotes % 2 == 0 \
+                and not (clauses and CLAUSES.match(line.strip())):
             return "\n".join(lines[:i]).rstrip()
         quotes += line.count('"""') + line.count("'''")
     return text
@@ -80,6 +87,8 @@ def clean_fill(raw: str, span: Span, prefix_line: str, suffix: str) -> str:
     if span.kind == "body":  # blank lines before a body's first statement are noise
         text = text.lstrip("\n") if text.strip() else text
         text = cut_at_dedent(text, span.indent) if span.indent else text
+    if span.kind == "hole" and span.indent:  # a marker alone on its line, inside a block
+        text = cut_at_dedent(text, span.indent, clauses=True)
     if span.kind in ("lines", "body", "hole", "selection"):
         text = text.rstrip("\n")  # the newline after the span stays fixed
         text = "\n".join(line.rstrip() for line in text.split("\n"))

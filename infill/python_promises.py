@@ -36,9 +36,18 @@ def promises_a_value(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     first = next((line for line in lines if line.strip()), "")
     if _RETURNS.match(first):
         return not _RETURNS_NOTHING.search(first)
-    call = f"{function.name}("
-    return any(line.strip().startswith(">>>") and call in line and nxt.strip() and not nxt.strip().startswith(("...", ">>>"))
-               for line, nxt in zip(lines, lines[1:]))
+    # `>>> f(2, 3)` (or `>>> obj.f(...)`) alone on its line, then what it gives back: not an error, a fence or more code.
+    call = re.compile(rf">>>\s+[\w.]*\b{re.escape(function.name)}\([^;]*$")
+    shown = any(call.match(line.strip()) and nxt.strip() and not nxt.strip().startswith(("...", ">>>", "Traceback", "```"))
+                for line, nxt in zip(lines, lines[1:]))
+    return shown and not _prints(function)  # what a printer's doctest shows is its output, not its value
+
+
+def _prints(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """The body prints or writes somewhere (`print(...)`, `out.write(...)`)."""
+    return any(isinstance(node, ast.Call) and (getattr(node.func, "id", None) in ("print", "pprint")
+                                               or getattr(node.func, "attr", None) in ("write", "writelines", "print"))
+               for node in own_nodes(function))
 
 
 def own_nodes(function: ast.FunctionDef | ast.AsyncFunctionDef):

@@ -131,6 +131,15 @@ def test_a_body_ends_where_a_line_dedents_out_of_it():
     assert cut_at_dedent(body, "        ") == body
     text = '        s = """\nat column 0\n"""\n        return s'
     assert cut_at_dedent(text, "        ") == text  # inside a string, a dedented line is text, not the end
+    hole = "return value\n    else:\n        value = 0\n    return value\n\ndef circle(value):"
+    assert cut_at_dedent(hole, "        ", clauses=True) == "return value\n    else:\n        value = 0"
+
+
+def test_a_hole_inside_a_block_keeps_to_it(tiny_denoiser):
+    doc = Document("def f(x):\n    if x:\n        <|fill|>\n    return x\n", PY)
+    oracle = OracleDenoiser(tiny_denoiser, ["x = 1\n    return x\n\ndef g():"], budget=24)
+    result = run_infill(oracle, doc, select_holes(doc), _options(syntax_rounds=0, max_fill_tokens=24, lengths="budget"))
+    assert result.accepted and result.text == "def f(x):\n    if x:\n        x = 1\n    return x\n"
 
 
 def test_a_requested_body_keeps_to_the_function(tiny_denoiser):
