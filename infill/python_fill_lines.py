@@ -37,6 +37,18 @@ def first_row(node: ast.stmt) -> int:
     return min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
 
 
+def last_name(expr: ast.expr) -> str:
+    """`dataclass` for dataclass, dataclasses.dataclass and dataclass(frozen=True)."""
+    if isinstance(expr, ast.Call):
+        expr = expr.func
+    return expr.attr if isinstance(expr, ast.Attribute) else getattr(expr, "id", "")
+
+
+def is_docstring(statement: ast.stmt) -> bool:
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant) \
+        and isinstance(statement.value.value, str)
+
+
 def nodes_on_rows(module: ast.Module, rows: list[tuple[int, int]]) -> list[ast.AST]:
     """The AST nodes on the given 1-based line ranges: subtrees on other lines are never entered (a fill in a big
     class costs its own lines)."""

@@ -12,7 +12,7 @@ import ast
 import warnings
 from functools import lru_cache
 
-from .python_fill_lines import FillLines
+from .python_fill_lines import FillLines, is_docstring
 from .soundness import Defect
 
 HEADERS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -67,8 +67,7 @@ def _binds(nodes: list[ast.AST]) -> set[str]:
 
 
 def _docstring_only(statements: list[ast.stmt]) -> bool:
-    return all(isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant) and isinstance(s.value.value, str)
-               for s in statements)
+    return all(is_docstring(s) for s in statements)
 
 
 def _what_is_lost(holder: ast.AST, new: ast.AST, below: list[ast.stmt], before_row: int) -> str | None:

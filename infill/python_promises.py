@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import lru_cache
 
-from .python_fill_lines import FillLines
+from .python_fill_lines import FillLines, is_docstring, last_name
 from .soundness import Defect, overlaps
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -36,11 +37,16 @@ def promises_a_value(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     first = next((line for line in lines if line.strip()), "")
     if _RETURNS.match(first):
         return not _RETURNS_NOTHING.search(first)
-    # `>>> f(2, 3)` (or `>>> obj.f(...)`) alone on its line, then what it gives back: not an error, a fence or more code.
-    call = re.compile(rf">>>\s+[\w.]*\b{re.escape(function.name)}\([^;]*$")
+    call = _doctest_call(function.name)
     shown = any(call.match(line.strip()) and nxt.strip() and not nxt.strip().startswith(("...", ">>>", "Traceback", "```"))
                 for line, nxt in zip(lines, lines[1:]))
     return shown and not _prints(function)  # what a printer's doctest shows is its output, not its value
+
+
+@lru_cache(maxsize=256)
+def _doctest_call(name: str) -> re.Pattern:
+    """`>>> f(2, 3)` (or `>>> obj.f(...)`) alone on its line, then what it gives back: not an error, a fence or more code."""
+    return re.compile(rf">>>\s+[\w.]*\b{re.escape(name)}\([^;]*$")
 
 
 def _prints(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -73,9 +79,7 @@ def gives_something_back(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bo
 def _statements(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.stmt]:
     """The body after the docstring."""
     body = function.body
-    has_docstring = body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-        and isinstance(body[0].value.value, str)
-    return body[1:] if has_docstring else body
+    return body[1:] if body and is_docstring(body[0]) else body
 
 
 def _is_placeholder(statement: ast.stmt) -> bool:
@@ -83,18 +87,11 @@ def _is_placeholder(statement: ast.stmt) -> bool:
                                                and statement.value.value is Ellipsis)
 
 
-def _decorator_names(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
-    names = set()
-    for decorator in function.decorator_list:
-        node = decorator.func if isinstance(decorator, ast.Call) else decorator
-        names.add(node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", ""))
-    return names
-
-
 def breaks_its_promise(function: ast.FunctionDef | ast.AsyncFunctionDef, placeholders_count: bool = False) -> bool:
     """The docstring promises a value and the body never gives one back. A body of only `pass`/`...` is a stub
     (an interface, a protocol) unless `placeholders_count` (a fill that answers "implement this" with `pass`)."""
-    if function.name in EXEMPT_NAMES or function.name.startswith("test") or _decorator_names(function) & BODILESS_DECORATORS:
+    if function.name in EXEMPT_NAMES or function.name.startswith("test") \
+            or any(last_name(d) in BODILESS_DECORATORS for d in function.decorator_list):
         return False
     statements = _statements(function)
     if not statements or (not placeholders_count and all(_is_placeholder(s) for s in statements)):
@@ -118,6 +115,8 @@ def _writes_own_code(statements: list[ast.stmt], lines: FillLines,
 def broken_promises(near: list[ast.AST], lines: FillLines, finished_ranges: list[tuple[int, int]]) -> list[Defect]:
     """A function whose body a finishing fill writes in, that promises a value and never gives one back."""
     defects = []
+    if not finished_ranges:  # ghost text only: nothing is held to a promise (the common, hot case)
+        return defects
     for function in (node for node in near if isinstance(node, FUNCTIONS)):
         statements = _statements(function)
         if not statements or not _writes_own_code(statements, lines, finished_ranges):

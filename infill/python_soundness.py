@@ -21,7 +21,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from .python_dead_code import constant_conditions, unused_nested_functions
-from .python_fill_lines import FillLines, first_row, nodes_on_rows, on_rows
+from .python_fill_lines import FillLines, first_row, last_name, nodes_on_rows, on_rows
 from .python_moved_code import code_taken_in
 from .python_pointless import (pointless_statements, repeated_assignments, repeated_dict_keys, self_assignments,
                                self_comparisons)
@@ -192,7 +192,7 @@ def _plain_class(node: ast.ClassDef, mixed_in: frozenset[str]) -> bool:
     that may add attributes (a dataclass's fields are words of the file)."""
     return not node.keywords and node.name not in mixed_in and \
         all(isinstance(b, ast.Name) and b.id == "object" for b in node.bases) and \
-        all(_last_name(d) in PLAIN_CLASS_DECORATORS for d in node.decorator_list)
+        all(last_name(d) in PLAIN_CLASS_DECORATORS for d in node.decorator_list)
 
 
 def unknown_self_attributes(near: list[ast.AST], lines: FillLines, fill_ranges: list[tuple[int, int]],
@@ -350,12 +350,7 @@ def _literal_kind(value: ast.expr | None) -> str | None:
     if isinstance(value, ast.Constant) and value.value is not None and value.value is not Ellipsis:
         return {bool: "a bool", str: "a string", bytes: "bytes"}.get(type(value.value), "a number")
     if isinstance(value, ast.Call):
-        return DATA_CONSTRUCTORS.get(_last_name(value.func))
+        return DATA_CONSTRUCTORS.get(last_name(value.func))
     return None
 
 
-def _last_name(expr: ast.expr) -> str:
-    """`dataclass` for dataclass, dataclasses.dataclass and dataclass(frozen=True)."""
-    if isinstance(expr, ast.Call):
-        expr = expr.func
-    return expr.attr if isinstance(expr, ast.Attribute) else getattr(expr, "id", "")
