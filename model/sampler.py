@@ -94,8 +94,9 @@ def score_positions(strategy: str, tokens: torch.Tensor, probs: torch.Tensor,
 
 
 def commit_confident(scores: torch.Tensor, confidence: torch.Tensor, todo: torch.Tensor,
-                     steps_left: int, options: SamplerOptions) -> torch.Tensor:
-    """Pick the positions to commit this step: the quota that finishes on time, plus (threshold) every sure one."""
+                     steps_left: int, options: SamplerOptions, tokens: torch.Tensor | None = None) -> torch.Tensor:
+    """Pick the positions to commit this step: the quota that finishes on time, plus (threshold) every sure one;
+    with `tokens` (B, L), a step that is not the last one defers stutters (defer_stutters)."""
     chosen = torch.zeros_like(todo)
     for row in range(todo.shape[0]):
         candidates = todo[row].nonzero().squeeze(-1)
@@ -106,7 +107,19 @@ def commit_confident(scores: torch.Tensor, confidence: torch.Tensor, todo: torch
             quota = max(quota, int((confidence[row, candidates] >= options.threshold).sum()))
         best = scores[row, candidates].topk(min(quota, candidates.numel())).indices
         chosen[row, candidates[best]] = True
+    if tokens is not None and steps_left > 1:
+        sure = confidence >= options.threshold if options.strategy == "threshold" else torch.zeros_like(chosen)
+        chosen &= ~defer_stutters(chosen, tokens, sure)
     return chosen
+
+
+def defer_stutters(chosen: torch.Tensor, tokens: torch.Tensor, sure: torch.Tensor) -> torch.Tensor:
+    """Chosen positions whose left neighbour is chosen in the same step with the same token, unless sure.
+    Both were predicted while the other was still a mask, so neither saw the other: that is how a parallel step
+    writes `notebookbookbook`. Deferred, the position is predicted again next step, seeing its neighbour."""
+    stutter = torch.zeros_like(chosen)  # (B, L)
+    stutter[:, 1:] = chosen[:, 1:] & chosen[:, :-1] & (tokens[:, 1:] == tokens[:, :-1]) & ~sure[:, 1:]
+    return stutter
 
 
 def predict_logits(denoiser, ids: torch.Tensor, attention_mask: torch.Tensor | None,
@@ -230,7 +243,7 @@ def sample(denoiser, ids: torch.Tensor, masked: torch.Tensor, options: SamplerOp
             flat_scores = score_positions(options.strategy, tokens, probs, generator)
             confidence, scores = (_scatter(todo, flat, -math.inf) for flat in (flat_confidence, flat_scores))  # (B, L)
             tokens = _scatter(todo, tokens, denoiser.mask_id)
-            chosen = commit_confident(scores, confidence, todo, block_steps - step, options)
+            chosen = commit_confident(scores, confidence, todo, block_steps - step, options, tokens)
             ids[chosen] = tokens[chosen]
             trace.commit_probs[chosen] = confidence[chosen]
             masked &= ~chosen

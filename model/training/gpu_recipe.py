@@ -91,7 +91,10 @@ def train_packed(pack: Path, out: Path, size: str, seconds: float, device: str, 
     rng, generator = np.random.default_rng(seed + chunks), torch.Generator().manual_seed(seed + chunks)
     autocast = torch.autocast(torch.device(device).type, dtype=torch.bfloat16)
     warmup = 100 if first_step == 0 else 20  # a resumed chunk's Adam starts without moment estimates
-    while time.perf_counter() - started < seconds and done + time.perf_counter() - started < total:
+    # Every chunk with budget left trains at least one step: a slow start (unpacking, a busy machine) that spends
+    # the chunk's seconds before the loop must not leave a chunk that makes no progress.
+    while done < total and (step == first_step or (time.perf_counter() - started < seconds
+                                                   and done + time.perf_counter() - started < total)):
         ids, candidates = token_batch(data, newline, batch_size, seq_len, tok.pad_id, rng, uniform_fraction)
         masked, weights = mask_batch(candidates, generator)
         ids, masked, weights, candidates = (x.to(device) for x in (ids, masked, weights, candidates))

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from model.sampler import STRATEGIES, SamplerOptions, refine, sample
+from model.sampler import STRATEGIES, SamplerOptions, defer_stutters, refine, sample
 from tests.helpers import RecordingDenoiser
 
 
@@ -66,3 +66,43 @@ def test_temperature_sampling_is_seeded(tiny_denoiser):
     a, _ = sample(tiny_denoiser, ids, masked, SamplerOptions(steps=4, temperature=1.0, seed=7))
     b, _ = sample(tiny_denoiser, ids, masked, SamplerOptions(steps=4, temperature=1.0, seed=7))
     assert torch.equal(a, b)
+
+
+class StutterDenoiser:
+    """Vocabulary of five: a mask, pad, eos, `book` (A) and `.` (B). A masked position after a mask or other text
+    guesses A (a little surer the further left it is); right after an A it is sure of B. A parallel step that
+    commits two neighbours at once, neither seeing the other, writes A A: a stutter."""
+
+    mask_id, pad_id, eos_id, vocab_size, name = 0, 1, 2, 5, "stutter"
+    A, B = 3, 4
+
+    def logits(self, ids, attention_mask=None, positions=None):
+        out = torch.full((*ids.shape, self.vocab_size), -10.0)  # (B, L, V)
+        out.scatter_(-1, ids.unsqueeze(-1), 10.0)
+        for row, pos in (ids == self.mask_id).nonzero().tolist():
+            out[row, pos] = -10.0
+            if pos > 0 and ids[row, pos - 1] == self.A:
+                out[row, pos, self.B] = 10.0
+            else:
+                out[row, pos, self.A], out[row, pos, self.B] = 1.0 - 0.01 * pos, 0.0
+        return out if positions is None else out[positions]
+
+
+def test_a_parallel_step_defers_a_stutter_until_its_neighbour_is_seen():
+    denoiser = StutterDenoiser()
+    ids = torch.tensor([[StutterDenoiser.B, 0, 0, 0, 0]])
+    masked = ids == 0
+    out, trace = sample(denoiser, ids, masked, SamplerOptions(steps=3, strategy="threshold", threshold=0.99))
+    assert out[0, 1:].tolist() == [denoiser.A, denoiser.B, denoiser.A, denoiser.B]
+    assert trace.committed_per_step[0] == 1, "the quota was two, but the second A was deferred"
+    # The last step must finish: it commits the stutter rather than leave a mask.
+    out, _ = sample(denoiser, ids, masked, SamplerOptions(steps=1, strategy="confidence"))
+    assert out[0, 1:].tolist() == [denoiser.A] * 4
+
+
+def test_sure_neighbours_may_repeat_a_token():
+    chosen = torch.tensor([[True, True, True, False]])
+    tokens = torch.tensor([[7, 7, 7, 7]])
+    assert defer_stutters(chosen, tokens, torch.zeros_like(chosen)).tolist() == [[False, True, True, False]]
+    sure = torch.tensor([[True, True, False, False]])
+    assert defer_stutters(chosen, tokens, sure).tolist() == [[False, False, True, False]]
