@@ -139,4 +139,6 @@ def export_builtin(run_dir: str | Path, corpus_dir: str | Path, evaluation: str 
         shutil.copy(run_dir / "loss.png", dest / "loss.png")
     card = model_card(meta, model.num_params(), manifest, state, evaluation, run_dir, ablations)
     (dest / "MODEL_CARD.md").write_text(card)
+    # The run's checkpoint gets the card too: a run continued from that checkpoint lists this model's data.
+    (run_dir / "checkpoint" / "MODEL_CARD.md").write_text(card)
     return dest

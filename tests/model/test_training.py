@@ -78,8 +78,10 @@ def test_a_run_starts_from_another_checkpoint_with_a_language_mix(tmp_path, tiny
     card = (export_builtin(run, corpus, dest=tmp_path / "weights") / "MODEL_CARD.md").read_text()
     assert "(python=3,go=1)" in card and "| stdlib | 3.11 | PSF-2.0 |" in card, "the initial model's data is listed"
     assert "This run masked 80% of examples uniformly" in card and "`<|pad|>` targets weighted 0.1" in card
-    # A run continued from that export on the same data names the repeated table instead of listing it twice.
-    again = TrainOptions(**{**opts.__dict__, "out": str(tmp_path / "run2"), "init_from": str(tmp_path / "weights")})
+    # A run continued from that run's checkpoint (which now holds the card) on the same data names the repeated
+    # table instead of listing it twice.
+    assert (run / "checkpoint" / "MODEL_CARD.md").read_text() == card
+    again = TrainOptions(**{**opts.__dict__, "out": str(tmp_path / "run2"), "init_from": str(run / "checkpoint")})
     train(again)
     card2 = (export_builtin(tmp_path / "run2", corpus, dest=tmp_path / "weights2") / "MODEL_CARD.md").read_text()
     assert card2.count("| language | files |") == 1 and "The same data as this run, drawn the same way." in card2
