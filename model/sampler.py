@@ -94,9 +94,9 @@ def score_positions(strategy: str, tokens: torch.Tensor, probs: torch.Tensor,
 
 
 def commit_confident(scores: torch.Tensor, confidence: torch.Tensor, todo: torch.Tensor,
-                     steps_left: int, options: SamplerOptions, tokens: torch.Tensor | None = None) -> torch.Tensor:
+                     steps_left: int, options: SamplerOptions, tokens: torch.Tensor) -> torch.Tensor:
     """Pick the positions to commit this step: the quota that finishes on time, plus (threshold) every sure one;
-    with `tokens` (B, L), a step that is not the last one defers stutters (defer_stutters)."""
+    a step that is not the last one defers stutters among `tokens` (B, L) (defer_stutters)."""
     chosen = torch.zeros_like(todo)
     for row in range(todo.shape[0]):
         candidates = todo[row].nonzero().squeeze(-1)
@@ -107,7 +107,7 @@ def commit_confident(scores: torch.Tensor, confidence: torch.Tensor, todo: torch
             quota = max(quota, int((confidence[row, candidates] >= options.threshold).sum()))
         best = scores[row, candidates].topk(min(quota, candidates.numel())).indices
         chosen[row, candidates[best]] = True
-    if tokens is not None and steps_left > 1:
+    if steps_left > 1:
         sure = confidence >= options.threshold if options.strategy == "threshold" else torch.zeros_like(chosen)
         chosen &= ~defer_stutters(chosen, tokens, sure)
     return chosen
