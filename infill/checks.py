@@ -1,6 +1,6 @@
 """Everything a filled file is checked for, in one pass: tree-sitter's ERROR/MISSING nodes, CPython's verdict
 (Python), and the defects of fills that parse but would not be kept (infill/soundness.py, python_soundness.py,
-foreign_locals.py)."""
+foreign_locals.py, stutters.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from .foreign_locals import locals_of_other_functions
 from .positions import LineIndex
 from .python_soundness import python_defects
 from .soundness import Defect, unreachable_statements
+from .stutters import stuttered_names
 from .syntax import BIG_FILE_CHARS, errors_within, python_module, spliced_tree, tree_error_ranges
 from .task import Fill, Span
 
@@ -98,5 +99,6 @@ def check_fills(doc: Document, fills: list[Fill], spans: Sequence[Span] = ()) ->
     defects = unreachable_statements(tree, text, data, ranges) + \
         python_defects(text, doc.text, replaced, module, window, ranges,
                        [r for r, span in zip(ranges, spans) if not span.open_ended]) + \
-        locals_of_other_functions(tree, text, data, ranges, doc.language)
+        locals_of_other_functions(tree, text, data, ranges, doc.language) + \
+        stuttered_names(tree, text, data, doc.text, ranges)
     return FillCheck(text, ranges, tree_error_ranges(tree, data), rejected, defects)

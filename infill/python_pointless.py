@@ -1,6 +1,7 @@
 """Python fills that parse and compile but say nothing: a statement that is only a name or an operation on values
 (`note_map`, `x + 1`), a name assigned to itself (`value = value`) or the same assignment twice in a row (`i = 10`
-twice: the first is lost), a dict literal that names a key twice (`{1: "Z", 1: "Z"}`: the first entry is lost), and a
+twice: the first is lost), a branch that returns what the code after it returns anyway (`if x < low: return x`
+above `return x`), a dict literal that names a key twice (`{1: "Z", 1: "Z"}`: the first entry is lost), and a
 name compared with itself by order or identity (`i < i`: always the same answer). A small model writes these where
 it has nothing better; pyflakes and pylint call them bugs too. Lenient by design: calls, attributes (a property may
 do work), subscripts, `and`/`or` chains, anything that calls (`[f(x) for x in xs]`), lone literals, strings
@@ -166,6 +167,47 @@ def _idempotent_assignment(node: ast.AST) -> bool:
     reads = {n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)}
     targets = {n.id for t in node.targets for n in ast.walk(t) if isinstance(n, ast.Name)}
     return not reads & targets and not any(isinstance(n, ACTIONS) for n in ast.walk(node.value))
+
+
+def branches_that_change_nothing(near: list[ast.AST], module: ast.Module, lines: FillLines,
+                                 fill_ranges: list[tuple[int, int]]) -> list[Defect]:
+    """`if c: return x` where every way on from the `if` returns the same `x`: taken or not, the branch changes
+    nothing (the clamp whose holes both say `return value`). Only a `return` the fill wrote counts."""
+    defects = []
+    for parent in [module] + near:
+        for branch in useless_branches_under(parent):
+            start, end = _span(lines, branch.body[0])
+            if overlaps(start, end, fill_ranges):
+                why = f"`{_written(lines, start, end)}` is what the code after this `if` returns anyway"
+                defects.append((start, end, why))
+    return defects
+
+
+def useless_branches_under(parent: ast.AST):
+    """The `if`s right under `parent` with no `else` whose only statement is a `return` that the code after them
+    also reaches: more such `if`s (their conditions call nothing, so skipping them changes nothing) and then the
+    same `return`."""
+    for field in ("body", "orelse", "finalbody"):
+        body = getattr(parent, field, None)
+        if not isinstance(body, list):
+            continue
+        for k, node in enumerate(body):
+            if _returning_branch(node) and _returns_anyway(body[k + 1:], ast.dump(node.body[0])):
+                yield node
+
+
+def _returning_branch(node: ast.AST) -> bool:
+    return isinstance(node, ast.If) and not node.orelse and len(node.body) == 1 and isinstance(node.body[0], ast.Return)
+
+
+def _returns_anyway(rest: list[ast.stmt], returned: str) -> bool:
+    for node in rest:
+        if isinstance(node, ast.Return):
+            return ast.dump(node) == returned
+        if not (_returning_branch(node) and ast.dump(node.body[0]) == returned
+                and not any(isinstance(n, ACTIONS) for n in ast.walk(node.test))):
+            return False
+    return False
 
 
 def _written(lines: FillLines, start: int, end: int) -> str:

@@ -23,8 +23,8 @@ from functools import lru_cache
 from .python_dead_code import constant_conditions, unused_nested_functions
 from .python_fill_lines import FillLines, first_row, last_name, nodes_on_rows, on_rows
 from .python_moved_code import code_taken_in
-from .python_pointless import (pointless_statements, repeated_assignments, repeated_dict_keys, self_assignments,
-                               self_comparisons)
+from .python_pointless import (branches_that_change_nothing, pointless_statements, repeated_assignments,
+                               repeated_dict_keys, self_assignments, self_comparisons)
 from .python_promises import broken_promises
 from .python_scopes import BUILTIN_NAMES, assignment_targets, original_compiles, out_of_scope_reads, scope_source
 from .soundness import Defect, overlaps
@@ -52,7 +52,8 @@ def python_defects(text: str, original: str, spans: tuple[tuple[int, int], ...],
         unused_nested_functions(near, lines, fill_ranges) + constant_conditions(near, lines, fill_ranges) + \
         pointless_statements(near, lines, fill_ranges) + repeated_dict_keys(near, lines, fill_ranges) + \
         self_comparisons(near, lines, fill_ranges) + self_assignments(near, lines, fill_ranges) + \
-        repeated_assignments(near, module, lines, fill_ranges) + code_taken_in(near, lines, fill_ranges, original, spans) + \
+        repeated_assignments(near, module, lines, fill_ranges) + \
+        branches_that_change_nothing(near, module, lines, fill_ranges) + code_taken_in(near, lines, fill_ranges, original, spans) + \
         broken_promises(near, lines, list(finished_ranges))
     if not (star_import or any(_STAR_IMPORT.search(text[lo:hi]) for lo, hi in fill_ranges)):  # may define anything
         defects += undefined_names(near, lines, fill_ranges, words)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -16,12 +17,13 @@ from model.transformer import DiffusionTransformer
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
+# The tiny tokenizer's training texts: this repository's examples and infill sources, frozen at one revision, so
+# an edit to the code does not change how tests' texts tokenize (and with it every fixed token budget).
+TOKENIZER_TEXTS = Path(__file__).resolve().parent / "tokenizer_texts.json"
 
 
 def _training_texts() -> list[str]:
-    texts = [p.read_text() for p in sorted(EXAMPLES.iterdir()) if p.is_file()]
-    texts += [p.read_text() for p in sorted((ROOT / "infill").glob("*.py"))]
-    return texts
+    return json.loads(TOKENIZER_TEXTS.read_text(encoding="utf-8"))["texts"]
 
 
 def build_tiny_checkpoint(directory: Path | None = None) -> Path:

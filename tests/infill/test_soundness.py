@@ -186,6 +186,24 @@ def test_statements_that_do_nothing_are_defects():
         assert not _check("python", source, fill).defects, (source, fill)  # a class's copy, a mirrored branch
 
 
+def test_a_branch_that_returns_what_the_code_after_it_returns_is_a_defect():
+    clamp = "def clamp(value, low, high):\n    if value < low:\n        @\n    if value > high:\n        return value\n" \
+            "    return value\n"
+    check = _check("python", clamp, "return value")
+    assert check.describe() == ["line 3: `return value` is what the code after this `if` returns anyway"]
+    assert check.text[check.defects[0][0]:check.defects[0][1]] == "return value"
+    assert _check("python", "def f(x):\n    if x:\n        @\n    return None\n", "return None").defects
+    for fill in ("return low", "value = low", "return value + 1"):
+        assert not _check("python", clamp, fill).defects, fill
+    for source in ("def f(x):\n    if x:\n        @\n    else:\n        return 1\n    return x\n",  # an else
+                   "def f(x):\n    if x:\n        @\n    x.append(1)\n    return x\n",          # work between
+                   "def f(x):\n    if x:\n        @\n    if check(x):\n        return x\n    return x\n",  # a call
+                   "def f(x):\n    if x:\n        print(x)\n        @\n    return x\n"):        # more in the branch
+        assert not _check("python", source, "return x").defects, source
+    # The user's own branch is theirs: a fill of the last line is not flagged for it.
+    assert not _check("python", "def f(x):\n    if x:\n        return x\n    @\n", "return x").defects
+
+
 def _check_finished(source: str, fill: str, open_ended: bool = False):
     """As `_check`, the fill asked for as one that finishes the code it sits in (or as ghost text: `open_ended`)."""
     at = source.index("@")

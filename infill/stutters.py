@@ -1,0 +1,48 @@
+"""Names a model wrote by repeating a piece of a word (`notebookbookbook`, `_callback_callback_callback`,
+`lst.llllllllst`), in every language: a small denoiser commits one subword after another, each seeing the last,
+and loops. Nobody names anything that way, so such a name in a fill is a defect the engine re-denoises or refuses.
+
+A name the file already holds is the user's and never counts, nor does a repeat made only of digits or underscores
+(`x000000`, `______`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from tree_sitter import Tree
+
+from .positions import byte_offset, str_offset
+from .soundness import Defect
+
+WORD = re.compile(r"[A-Za-z_]\w*")
+# A piece of two or more word characters said three or more times in a row.
+REPEATED_PIECE = re.compile(r"(\w{2,}?)\1{2,}")
+
+
+def stutter(name: str) -> str | None:
+    """The piece `name` repeats three or more times in a row, if it holds a letter; else None."""
+    for match in REPEATED_PIECE.finditer(name):
+        if any(c.isalpha() for c in match.group(1)):
+            return match.group(1)
+    return None
+
+
+def stuttered_names(tree: Tree, text: str, data: bytes, original: str,
+                    fill_ranges: list[tuple[int, int]]) -> list[Defect]:
+    """Identifiers touching a fill that repeat a piece three times and that the original file does not hold.
+    The whole identifier counts, so ghost text that extends the user's `note` into `notebookbookbook` is caught."""
+    defects = set()
+    for lo, hi in fill_ranges:
+        for match in WORD.finditer(text, lo, hi):
+            a, b = byte_offset(text, match.start()), byte_offset(text, match.end())
+            node = tree.root_node.descendant_for_byte_range(a, b)
+            if node is None or not node.type.endswith("identifier") or node.child_count:
+                continue
+            name = (node.text or b"").decode("utf-8", errors="replace")
+            piece = stutter(name)
+            if piece is None or re.search(rf"(?<!\w){re.escape(name)}(?!\w)", original):
+                continue
+            defects.add((str_offset(data, node.start_byte), str_offset(data, node.end_byte),
+                         f"`{name}` repeats `{piece}`: a stutter, not a name"))
+    return sorted(defects)
