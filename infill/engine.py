@@ -23,6 +23,7 @@ from .context_reuse import SharedContexts
 from .document import Document
 from .drafts import Draft, make_draft, remask_errors
 from .errors import InfillError
+from .indentation import pin_indentation, unpin_result
 from .lengths import code_positions, length_plan, resolve_budget
 from .task import MODES, InfillOptions, InfillResult, InfillTask, Span
 
@@ -41,10 +42,12 @@ class Prepared:
 
 @dataclass
 class Request:
-    doc: Document
+    doc: Document            # as decoded: with the indentation of empty lines under openers typed in
     task: InfillTask
     baseline: ParseBaseline
     started: float
+    asked: list[Span]        # the spans as asked for, in the caller's document
+    leads: list[str]         # the indentation pinned before each span's fill ("" where none)
     rounds: int = 0
 
 
@@ -238,12 +241,14 @@ def run_infill_batch(denoiser, requests: list[tuple[Document, list[Span], Infill
     for doc, spans, options in requests:
         try:
             started = time.perf_counter()
-            spans = _checked(denoiser, doc, spans, options)
+            asked = _checked(denoiser, doc, spans, options)
+            doc, spans, leads = pin_indentation(doc, asked) if options.mode == "fill" else (doc, asked, [])
             new_rows = prepare_rows(denoiser, doc, spans, options, len(live))
         except (InfillError, ValueError) as exc:
             outcomes.append(exc)
             continue
-        live.append(Request(doc, InfillTask(doc.text, doc.language.name, spans, options), ParseBaseline.of(doc, spans), started))
+        live.append(Request(doc, InfillTask(doc.text, doc.language.name, spans, options), ParseBaseline.of(doc, spans),
+                            started, asked, leads))
         rows += new_rows
         outcomes.append(None)
     if not rows:
@@ -270,8 +275,9 @@ def run_infill_batch(denoiser, requests: list[tuple[Document, list[Span], Infill
     for k, req in enumerate(live):
         mine = [i for i, row in enumerate(rows) if row.request == k]
         row_trace = replace(trace, committed_per_step=list(trace.committed_per_step), confidences=list(trace.confidences))
-        results.append(_result(denoiser, req, [rows[i] for i in mine], [drafts[i] for i in mine], ids[mine], probs[mine],
-                               row_trace))
+        result = _result(denoiser, req, [rows[i] for i in mine], [drafts[i] for i in mine], ids[mine], probs[mine],
+                         row_trace)
+        results.append(unpin_result(result, req.asked, req.leads) if any(req.leads) else result)
     it = iter(results)
     return [o if o is not None else next(it) for o in outcomes]
 
