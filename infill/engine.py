@@ -287,7 +287,10 @@ def run_infill(denoiser, doc: Document, spans: list[Span], options: InfillOption
     options = options or InfillOptions()
     if not hasattr(denoiser, "logits"):  # a text-level backend (remote FIM endpoint)
         from .remote_fill import run_remote_infill
-        return run_remote_infill(denoiser, doc, _checked(denoiser, doc, spans, options), options)
+        asked = _checked(denoiser, doc, spans, options)
+        pinned, spans, leads = pin_indentation(doc, asked) if options.mode == "fill" else (doc, asked, [])
+        result = run_remote_infill(denoiser, pinned, spans, options)
+        return unpin_result(result, asked, leads) if any(leads) else result
     outcome = run_infill_batch(denoiser, [(doc, spans, options)])[0]
     if isinstance(outcome, Exception):
         raise outcome

@@ -80,3 +80,25 @@ def test_the_engine_writes_under_the_opener_and_only_in_the_span(tiny_denoiser):
     assert result.text == splice(text, result.fills) == "def f(x):\n    if x < 0:\n        return 0\n    return x\n"
     assert all(c.fills[0].start == at and c.fills[0].text.startswith("        ") for c in result.candidates
                if c.fills[0].text.strip())
+
+
+class EchoFiller:
+    """A text-level backend (as a FIM endpoint is): records the prompt it saw, answers with a fixed completion."""
+
+    name = "echo-fim"
+
+    def __init__(self, answer: str):
+        self.answer, self.prompts = answer, []
+
+    def complete(self, prompt, suffix, max_tokens, temperature=0.0, extra=()):
+        self.prompts.append(prompt)
+        return self.answer
+
+
+def test_a_remote_fill_model_sees_the_indentation_too():
+    text = "def f(x):\n    if x < 0:\n\n    return x\n"
+    at = text.index("\n\n") + 1
+    filler = EchoFiller("return 0")
+    result = run_infill(filler, Document(text, PY), [Span(at, at, kind="lines")], InfillOptions(syntax_rounds=0))
+    assert filler.prompts[0].endswith("if x < 0:\n        ")
+    assert result.accepted and [(f.start, f.end, f.text) for f in result.fills] == [(at, at, "        return 0")]
