@@ -100,22 +100,22 @@ def _errors_around_placeholder(doc: Document, fills: list[Fill], k: int, spans: 
 
 def statement_stubs(doc: Document, span: Span) -> list[str]:
     """Placeholder statements for a span that, emptied, leaves its line blank: the language's stub and (Python)
-    block openers and clauses; when the span holds the indentation itself, at the span's own indentation, that of
-    the text it replaces, of the line before (one level deeper, a block's body; one level out, a clause) and of the
-    line after."""
+    block openers and clauses; after indentation kept outside the span (a hole marker's, a pinned one), as they are;
+    when the span holds the indentation itself, at the span's own indentation, that of the text it replaces, of the
+    line before (one level deeper, a block's body; one level out, a clause) and of the line after."""
     text, spec = doc.text, doc.language
     line_start, last_end = text.rfind("\n", 0, span.start) + 1, line_end(doc, span.end)
     if text[line_start:span.start].strip() or text[span.end:last_end].strip():
         return []  # code shares the line: no statement fits there alone
     stub, after = next((st for st in spec.stubs if st), ""), _indent(_neighbour_line(text, last_end, 1))
-    if span.start > line_start:  # the indentation is outside the span
-        indents = [text[line_start:span.start]]
-    else:
-        own = next((line for line in text[span.start:span.end].split("\n") if line.strip()), None)
-        before = _indent(_neighbour_line(text, line_start, -1))
-        unit = indent_unit(doc)
-        outer = before[:-len(unit)] if unit and before.endswith(unit) else None  # a clause of the enclosing block
-        indents = [span.indent, None if own is None else _indent(own), after, before, before + unit, outer]
+    if span.start > line_start:  # the indentation is kept outside the span: the stub goes on after it
+        openers = spec.block_openers if len(after) > span.start - line_start else ()
+        return [st for st in (stub, *openers) if st]
+    own = next((line for line in text[span.start:span.end].split("\n") if line.strip()), None)
+    before = _indent(_neighbour_line(text, line_start, -1))
+    unit = indent_unit(doc)
+    outer = before[:-len(unit)] if unit and before.endswith(unit) else None  # a clause of the enclosing block
+    indents = [span.indent, None if own is None else _indent(own), after, before, before + unit, outer]
     stubs = []
     for indent in dict.fromkeys(i for i in indents if i is not None):
         # Block openers and clauses (`try:`, `else:`) only where a deeper block follows; the stub statement anywhere.

@@ -102,3 +102,15 @@ def test_a_remote_fill_model_sees_the_indentation_too():
     result = run_infill(filler, Document(text, PY), [Span(at, at, kind="lines")], InfillOptions(syntax_rounds=0))
     assert filler.prompts[0].endswith("if x < 0:\n        ")
     assert result.accepted and [(f.start, f.end, f.text) for f in result.fills] == [(at, at, "        return 0")]
+
+
+def test_the_placeholder_reference_goes_after_kept_indentation():
+    """With the indentation kept (pinned, or a marker's), `try:` stands at that indentation, so a fill that breaks
+    the file is still measured against a placeholder that parses: nothing worse than it is shown."""
+    from infill.acceptance import ParseBaseline
+    text = "def f(xs):\n    for x in xs:\n\n            g(x)\n        except Exception:\n            pass\n"
+    at = text.index("\n\n") + 1
+    doc = Document(text, PY)
+    pinned, moved, leads = pin_indentation(doc, [Span(at, at, kind="lines")])
+    assert leads == ["        "]
+    assert ParseBaseline.of(pinned, moved).allowed == ParseBaseline.of(doc, [Span(at, at, kind="lines")]).allowed == 0
