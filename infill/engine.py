@@ -277,7 +277,7 @@ def run_infill_batch(denoiser, requests: list[tuple[Document, list[Span], Infill
         row_trace = replace(trace, committed_per_step=list(trace.committed_per_step), confidences=list(trace.confidences))
         result = _result(denoiser, req, [rows[i] for i in mine], [drafts[i] for i in mine], ids[mine], probs[mine],
                          row_trace)
-        results.append(unpin_result(result, req.asked, req.leads) if any(req.leads) else result)
+        results.append(unpin_result(result, req.asked, req.leads))
     it = iter(results)
     return [o if o is not None else next(it) for o in outcomes]
 
@@ -290,7 +290,7 @@ def run_infill(denoiser, doc: Document, spans: list[Span], options: InfillOption
         asked = _checked(denoiser, doc, spans, options)
         pinned, spans, leads = pin_indentation(doc, asked) if options.mode == "fill" else (doc, asked, [])
         result = run_remote_infill(denoiser, pinned, spans, options)
-        return unpin_result(result, asked, leads) if any(leads) else result
+        return unpin_result(result, asked, leads)
     outcome = run_infill_batch(denoiser, [(doc, spans, options)])[0]
     if isinstance(outcome, Exception):
         raise outcome

@@ -15,7 +15,7 @@ from dataclasses import replace
 from .document import Document
 from .positions import byte_offset
 from .spans import indent_unit, line_end
-from .task import Candidate, Fill, InfillResult, Span
+from .task import Fill, InfillResult, Span
 
 # Spans that may be an empty line waiting for a statement.
 PINNABLE = frozenset({"lines", "line", "hole", "selection"})
@@ -105,5 +105,7 @@ def unpin_fills(fills: list[Fill], spans: list[Span], leads: list[str]) -> list[
 
 def unpin_result(result: InfillResult, spans: list[Span], leads: list[str]) -> InfillResult:
     """The result in the original document's offsets (its whole text is the same either way)."""
+    if not any(leads):
+        return result
     candidates = [replace(c, fills=unpin_fills(c.fills, spans, leads)) for c in result.candidates]
     return replace(result, fills=unpin_fills(result.fills, spans, leads), candidates=candidates)

@@ -53,8 +53,8 @@ def python_defects(text: str, original: str, spans: tuple[tuple[int, int], ...],
         pointless_statements(near, lines, fill_ranges) + repeated_dict_keys(near, lines, fill_ranges) + \
         self_comparisons(near, lines, fill_ranges) + self_assignments(near, lines, fill_ranges) + \
         repeated_assignments(near, module, lines, fill_ranges) + \
-        branches_that_change_nothing(near, module, lines, fill_ranges) + code_taken_in(near, lines, fill_ranges, original, spans) + \
-        broken_promises(near, lines, list(finished_ranges))
+        branches_that_change_nothing(near, module, lines, fill_ranges) + \
+        code_taken_in(near, lines, fill_ranges, original, spans) + broken_promises(near, lines, list(finished_ranges))
     if not (star_import or any(_STAR_IMPORT.search(text[lo:hi]) for lo, hi in fill_ranges)):  # may define anything
         defects += undefined_names(near, lines, fill_ranges, words)
         source = "\n".join(scope_source(module.body, lambda node: on_rows(node, lines.rows),

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import re
 
-from tree_sitter import Tree
+from tree_sitter import Node, Tree
 
 from .positions import byte_offset, str_offset
 from .soundness import Defect
 
-WORD = re.compile(r"[A-Za-z_]\w*")
 # A piece of two or more word characters said three or more times in a row.
 REPEATED_PIECE = re.compile(r"(\w{2,}?)\1{2,}")
 
@@ -28,17 +27,25 @@ def stutter(name: str) -> str | None:
     return None
 
 
+def identifier_leaves(tree: Tree, lo: int, hi: int) -> list[Node]:
+    """The identifier leaves of the tree that overlap bytes [lo, hi); only the nodes overlapping it are visited."""
+    leaves, stack = [], [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.child_count:
+            stack.extend(c for c in node.children if c.start_byte < hi and c.end_byte > lo)
+        elif node.type.endswith("identifier"):
+            leaves.append(node)
+    return leaves
+
+
 def stuttered_names(tree: Tree, text: str, data: bytes, original: str,
                     fill_ranges: list[tuple[int, int]]) -> list[Defect]:
     """Identifiers touching a fill that repeat a piece three times and that the original file does not hold.
     The whole identifier counts, so ghost text that extends the user's `note` into `notebookbookbook` is caught."""
     defects = set()
-    for lo, hi in fill_ranges:
-        for match in WORD.finditer(text, lo, hi):
-            a, b = byte_offset(text, match.start()), byte_offset(text, match.end())
-            node = tree.root_node.descendant_for_byte_range(a, b)
-            if node is None or not node.type.endswith("identifier") or node.child_count:
-                continue
+    for lo, hi in ((byte_offset(text, a), byte_offset(text, b)) for a, b in fill_ranges if b > a):
+        for node in identifier_leaves(tree, lo, hi):
             name = (node.text or b"").decode("utf-8", errors="replace")
             piece = stutter(name)
             if piece is None or re.search(rf"(?<!\w){re.escape(name)}(?!\w)", original):

@@ -18,7 +18,7 @@ from infill.document import Document
 from infill.evaluation import default_heldout_source, heldout_texts
 from infill.languages import language_for_id
 from infill.python_pointless import useless_branches_under
-from infill.stutters import stutter
+from infill.stutters import identifier_leaves, stutter
 from infill.syntax import spliced_tree
 
 from real_bodies import corpus_files
@@ -27,15 +27,9 @@ LANGUAGES = "python,c,cpp,go,javascript,typescript,rust,java"
 
 
 def identifiers(tree) -> list[str]:
-    """Every identifier leaf of the tree (the node types the stutter check looks at)."""
-    names, stack = [], [tree.root_node]
-    while stack:
-        node = stack.pop()
-        if node.child_count:
-            stack.extend(node.children)
-        elif node.type.endswith("identifier"):
-            names.append((node.text or b"").decode("utf-8", errors="replace"))
-    return names
+    """Every identifier leaf of the tree (the nodes the stutter check looks at)."""
+    return [(n.text or b"").decode("utf-8", errors="replace")
+            for n in identifier_leaves(tree, 0, tree.root_node.end_byte)]
 
 
 def useless_branches(text: str) -> tuple[int, list[str]]:
