@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 
 import torch
 
-from model.local_ngrams import FileNgrams, LocalPrior
 from model.sampler import Trace, line_token_kinds, refine, sample
 
 from .acceptance import ParseBaseline, splice
@@ -27,9 +26,6 @@ from .errors import InfillError
 from .indentation import pin_indentation, unpin_result
 from .lengths import code_positions, length_plan, resolve_budget
 from .task import MODES, InfillOptions, InfillResult, InfillTask, Span
-
-
-LOCAL_NGRAM_REACH = 20_000  # characters of the file either side of the spans that the file's n-grams count
 
 
 @dataclass
@@ -137,21 +133,12 @@ class Decoding:
     shared: SharedContexts | None = None   # cache mode "reuse"
     line_holes: torch.Tensor | None = None  # (R, L) number of the single-line hole at each position, 0 elsewhere
     line_kinds: torch.Tensor | None = None  # (V,) what each token does to a line (model.sampler)
-    prior: LocalPrior | None = None         # the n-grams of each row's file (InfillOptions.local_ngrams)
 
     def sample(self, denoiser, ids, masked, sampler, attention, code_only, rows: list[int]):
         """`sample` over the batch rows `rows` (their slices of ids, masked, attention, code_only given)."""
         return sample(denoiser, ids, masked, sampler, attention_mask=attention, code_only=code_only,
                       cache=self.shared.cache_for(rows) if self.shared is not None else None,
-                      line_holes=None if self.line_holes is None else self.line_holes[rows], line_kinds=self.line_kinds,
-                      prior=None if self.prior is None else self.prior.subset(rows))
-
-
-def file_ngrams(tok, doc: Document, spans: list[Span], reach: int = LOCAL_NGRAM_REACH) -> FileNgrams:
-    """The n-grams of the file up to `reach` characters either side of the spans, none crossing a span."""
-    bounds = [max(0, spans[0].start - reach)] + [x for s in spans for x in (s.start, s.end)] + \
-        [min(len(doc.text), spans[-1].end + reach)]
-    return FileNgrams.of([tok.encode(doc.text[a:b]) for a, b in zip(bounds[::2], bounds[1::2])])
+                      line_holes=None if self.line_holes is None else self.line_holes[rows], line_kinds=self.line_kinds)
 
 
 def plan_decoding(denoiser, requests: list[Request], rows: list[Prepared], ids: torch.Tensor) -> Decoding:
@@ -163,9 +150,6 @@ def plan_decoding(denoiser, requests: list[Request], rows: list[Prepared], ids: 
     if options.sampler.cache == "reuse" and hasattr(denoiser, "full_states"):
         decoding.shared = SharedContexts(denoiser, rows, [r.task.options.context_key for r in requests], ids.shape[1],
                                          options.sampler.cache_refresh)
-    if options.local_ngrams > 0:
-        files = [file_ngrams(denoiser.tokenizer, r.doc, r.task.spans) for r in requests]
-        decoding.prior = LocalPrior([files[row.request] for row in rows], options.local_ngrams, denoiser.mask_id)
     line_holes = torch.zeros_like(ids, dtype=torch.int32)
     for i, row in enumerate(rows):
         for number, (span, (lo, hi)) in enumerate(zip(requests[row.request].task.spans, row.canvas.holes), start=1):

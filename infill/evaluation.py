@@ -91,14 +91,6 @@ class Arm:
     decoder: str
     context_tokens: int | None = None
     name: str = ""
-    local_ngrams: float | None = None  # weight of the file's n-grams (None: InfillOptions' default)
-
-    def options(self) -> dict:
-        """The InfillOptions fields this arm sets."""
-        chosen = {"context_tokens": self.context_tokens}
-        if self.local_ngrams is not None:
-            chosen["local_ngrams"] = self.local_ngrams
-        return chosen
 
 
 @dataclass
@@ -133,8 +125,7 @@ class Tally:
     def report(self, key: str) -> dict:
         n = max(1, self.problems)
         shown = max(1, self.shown)
-        return {"name": self.arm.name, "context_tokens": self.arm.context_tokens, "local_ngrams": self.arm.local_ngrams,
-                key: round(self.passed / n, 4),
+        return {"name": self.arm.name, "context_tokens": self.arm.context_tokens, key: round(self.passed / n, 4),
                 "shown": round(self.shown / n, 4),
                 "shown_no_worse": round(self.shown_no_worse / shown, 4),
                 "shown_that_parse": round(self.shown_parsing / shown, 4),
@@ -169,9 +160,8 @@ def fill_problem(denoiser, problem: Problem, split: str, sampler: SamplerOptions
     return result.text, result
 
 
-def parse_arms(names: str, contexts: str | None = None, local_ngrams: str | None = None) -> list[Arm]:
-    """Every decoder named (or all) with every context size and n-gram weight given (comma-separated; none: the
-    defaults)."""
+def parse_arms(names: str, contexts: str | None = None) -> list[Arm]:
+    """Every decoder named (or all) with every context size given (comma-separated token counts; none: the window)."""
     chosen = list(DECODERS) if names == "all" else [n.strip() for n in names.split(",") if n.strip()]
     unknown = [n for n in chosen if n not in DECODERS]
     if unknown or not chosen:
@@ -182,19 +172,7 @@ def parse_arms(names: str, contexts: str | None = None, local_ngrams: str | None
         raise InfillError(f"--context-tokens takes token counts such as 256,1024, not {contexts!r}") from None
     if any(n is not None and n < 16 for n in sizes):
         raise InfillError("--context-tokens must be at least 16")
-    try:
-        weights = [float(w) for w in local_ngrams.split(",")] if local_ngrams else [None]
-    except ValueError:
-        raise InfillError(f"--local-ngrams takes weights such as 0,0.3, not {local_ngrams!r}") from None
-    if any(w is not None and not 0 <= w < 1 for w in weights):
-        raise InfillError("--local-ngrams weights lie in [0, 1)")
-    arms = []
-    for decoder in chosen:
-        for size in sizes:
-            for weight in weights:
-                name = decoder + (f"@{size}" if len(sizes) > 1 else "") + (f"+ngrams{weight:g}" if len(weights) > 1 else "")
-                arms.append(Arm(decoder, size, name, weight))
-    return arms
+    return [Arm(d, n, d if len(sizes) == 1 else f"{d}@{n}") for d in chosen for n in sizes]
 
 
 def python_compiles(program: str) -> bool:
@@ -228,7 +206,7 @@ def evaluate_humaneval(denoiser, split: str, data_dir: Path, limit: int | None, 
     for problem in tqdm(problems, desc=f"{split} ({', '.join(a.name for a in arms)})", unit="problem", file=sys.stderr):
         for tally in tallies:
             program, result = fill_problem(denoiser, problem, split, _sampler(split), DECODERS[tally.arm.decoder],
-                                           **tally.arm.options())
+                                           context_tokens=tally.arm.context_tokens)
             ok = tally.shows(result) and passes(f"{program}\n{problem.test}\ncheck({problem.entry_point})\n")
             parses = python_compiles(program)
             tally.add(result, ok, parses)
@@ -286,7 +264,8 @@ def line_exact_match(denoiser, texts: list[str], limit: int, arms: list[Arm], se
             budget = max(1, len(denoiser.tokenizer.encode(truth))) if tally.arm.decoder == "true-length" else 32
             result = run_infill(denoiser, doc, [Span(start, end, kind="line", single_line=True, budget=budget)],
                                 InfillOptions(sampler=_sampler("line"), syntax_rounds=EVAL_SYNTAX_ROUNDS, max_fill_tokens=budget,
-                                              lengths=DECODERS[tally.arm.decoder], **tally.arm.options()))
+                                              lengths=DECODERS[tally.arm.decoder],
+                                              context_tokens=tally.arm.context_tokens))
             exact, parses = tally.shows(result) and result.fills[0].text.strip() == truth.strip(), \
                 python_compiles(result.text)
             tally.add(result, exact, parses)

@@ -43,9 +43,6 @@ class InfillOptions:
     cut_back: bool = False          # ghost text: a fill that parses worse is cut to its longest prefix that does not
     neighbours: tuple[tuple[str, str], ...] = ()  # (file name, text) of other open files, for remote APIs that take them
     context_key: str = ""           # the document's identity (its URI): cache mode "reuse" keeps its states between requests
-    # Weight of the file's own n-grams mixed into the model's predictions where a position's left tokens are known
-    # (model/local_ngrams.py): the model reads ~256 tokens, the file holds the names it needs. 0 turns it off.
-    local_ngrams: float = 0.0
     max_lengths: int = 6            # length search: candidate lengths per hole (fewer is faster; ghost text uses few)
 
 

@@ -150,9 +150,6 @@ def build_parser() -> argparse.ArgumentParser:
                    help="humaneval-infilling, line-exact-match: tokens of code the model sees, e.g. 256 or 256,1024 "
                         "(each size an arm beside each decoder; default: the model's window, kept near its "
                         "train_window as fills are)")
-    p.add_argument("--local-ngrams", default=None,
-                   help="humaneval-infilling, line-exact-match: weight of the file's own n-grams mixed into the "
-                        "model's predictions, e.g. 0 or 0,0.3 (each weight an arm; default: the fill default)")
     p.add_argument("--json", action="store_true")
     _add_model_args(p)
 

@@ -255,7 +255,7 @@ def eval_command(args) -> int:
         return 0
     if args.limit is not None and args.limit < 1:
         raise InfillError("--limit must be at least 1")
-    arms = evaluation.parse_arms(args.decoders, args.context_tokens, args.local_ngrams)
+    arms = evaluation.parse_arms(args.decoders, args.context_tokens)
     samples = [] if args.samples else None
     if args.benchmark == "humaneval-infilling":
         data = Path(args.data) if args.data else evaluation.default_data_dir()

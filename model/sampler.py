@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import math
 import time
-from functools import lru_cache, partial
-from typing import Callable
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 import torch
 
 from .errors import ModelError
 from .kv_cache import CACHE_MODES, ContextCache
-from .local_ngrams import LocalPrior
 
 STRATEGIES = ("confidence", "margin", "entropy", "random", "threshold")
 
@@ -63,20 +61,15 @@ class Trace:
 
 
 def predict_tokens(logits: torch.Tensor, mask_id: int, temperature: float, generator: torch.Generator | None,
-                   code_only: torch.Tensor | None = None, filler_ids: tuple[int, ...] = (),
-                   mix: Callable[[torch.Tensor], torch.Tensor] | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-    """The token chosen at every predicted position and the probabilities it came from.
-    `logits` (N, V) at N positions; `code_only` (N,) marks those that may not take a filler id (<|pad|>, <|eos|>);
-    `mix` turns the model's probabilities into the ones to choose from (the file's n-grams mixed in)."""
+                   code_only: torch.Tensor | None = None, filler_ids: tuple[int, ...] = ()) -> tuple[torch.Tensor, torch.Tensor]:
+    """The token chosen at every predicted position and the softmax probabilities it came from.
+    `logits` (N, V) at N positions; `code_only` (N,) marks those that may not take a filler id (<|pad|>, <|eos|>)."""
     logits = logits.float().clone()
     logits[..., mask_id] = -math.inf  # a position is never filled with the mask itself
     if code_only is not None:
         for filler in (f for f in filler_ids if 0 <= f < logits.shape[-1]):  # a config may name ids outside the head
             logits[..., filler].masked_fill_(code_only, -math.inf)
     probs = torch.softmax(logits, dim=-1)  # (N, V)
-    if mix is not None:
-        probs = mix(probs)
-        logits = probs.clamp_min(1e-30).log().masked_fill(probs == 0, -math.inf)
     if temperature > 0:
         uniform = torch.rand(logits.shape, generator=generator, device=logits.device).clamp_(1e-10, 1.0)
         tokens = (logits / temperature - torch.log(-torch.log(uniform))).argmax(-1)
@@ -219,12 +212,11 @@ def stop_finished_lines(ids: torch.Tensor, masked: torch.Tensor, line_holes: tor
 def sample(denoiser, ids: torch.Tensor, masked: torch.Tensor, options: SamplerOptions,
            attention_mask: torch.Tensor | None = None, code_only: torch.Tensor | None = None,
            cache: ContextCache | None = None, line_holes: torch.Tensor | None = None,
-           line_kinds: torch.Tensor | None = None, prior: LocalPrior | None = None) -> tuple[torch.Tensor, Trace]:
+           line_kinds: torch.Tensor | None = None) -> tuple[torch.Tensor, Trace]:
     """Unmask `masked` positions of `ids` (B, L); every other id is a constraint and never changes.
     Rows of a batch may be padded to one length: `attention_mask` (B, L) marks their real tokens;
     `code_only` (B, L) marks positions that must get code, not <|pad|>/<|eos|> (a hole that may not come back empty);
-    `cache` may come seeded; `line_holes` with `line_kinds` stop a single-line hole once its line has ended;
-    `prior` mixes the n-grams of each row's file into the model's predictions."""
+    `cache` may come seeded; `line_holes` with `line_kinds` stop a single-line hole once its line has ended."""
     if options.strategy not in STRATEGIES:
         raise ValueError(options.strategy)
     cache = open_cache(denoiser, options, cache)
@@ -246,8 +238,7 @@ def sample(denoiser, ids: torch.Tensor, masked: torch.Tensor, options: SamplerOp
             logits = predict_logits(denoiser, ids, attention_mask, todo, cache)  # (N, V) at the positions still to do
             trace.nfe += 1
             tokens, probs = predict_tokens(logits, denoiser.mask_id, options.temperature, generator,
-                                           None if code_only is None else code_only[todo], (denoiser.pad_id, denoiser.eos_id),
-                                           None if prior is None else partial(prior.mix, ids=ids, todo=todo))
+                                           None if code_only is None else code_only[todo], (denoiser.pad_id, denoiser.eos_id))
             flat_confidence = probs.gather(-1, tokens.unsqueeze(-1)).squeeze(-1)  # (N,)
             flat_scores = score_positions(options.strategy, tokens, probs, generator)
             confidence, scores = (_scatter(todo, flat, -math.inf) for flat in (flat_confidence, flat_scores))  # (B, L)

@@ -63,8 +63,7 @@ def test_text_outside_spans_never_changes(tiny_denoiser):
         sampler = SamplerOptions(steps=rng.randint(1, 3), strategy=rng.choice(STRATEGIES), seed=case,
                                  block_length=rng.choice([0, 3]))
         options = InfillOptions(sampler=sampler, syntax_rounds=rng.randint(0, 1), max_fill_tokens=rng.randint(1, 8),
-                                mode=rng.choice(["fill", "fill", "refine"]), revise_rounds=rng.randint(0, 1),
-                                local_ngrams=rng.choice([0.0, 0.4]))
+                                mode=rng.choice(["fill", "fill", "refine"]), revise_rounds=rng.randint(0, 1))
         result = run_infill(tiny_denoiser, doc, spans, options)
         assert doc.text == old, "the document object itself is never edited"
         _assert_outside_unchanged(old, result.text, spans, result.fills)
