@@ -3,7 +3,9 @@
 and loops. Nobody names anything that way, so such a name in a fill is a defect the engine re-denoises or refuses.
 
 A name the file already holds is the user's and never counts, nor does a repeat made only of digits or underscores
-(`x000000`, `______`).
+(`x000000`, `______`). Words the fill writes inside comments and strings (`thebookbookbook` in a docstring) count
+when the piece is three or more characters long with two different letters, so `hahaha` and `MMMMMMMM` (test data
+in real strings) stay the user's business.
 """
 
 from __future__ import annotations
@@ -15,41 +17,67 @@ from tree_sitter import Node, Tree
 from .positions import byte_offset, str_offset
 from .soundness import Defect
 
-# A piece of two or more word characters said three or more times in a row.
+# A piece of two (in prose: three) or more word characters said three or more times in a row.
 REPEATED_PIECE = re.compile(r"(\w{2,}?)\1{2,}")
+REPEATED_PROSE_PIECE = re.compile(r"(\w{3,}?)\1{2,}")
+WORD = re.compile(rb"\w+")
 
 
-def stutter(name: str) -> str | None:
-    """The piece `name` repeats three or more times in a row, if it holds a letter; else None."""
-    for match in REPEATED_PIECE.finditer(name):
-        if any(c.isalpha() for c in match.group(1)):
+def stutter(name: str, pattern: re.Pattern = REPEATED_PIECE, letters: int = 1) -> str | None:
+    """The piece `name` repeats three or more times in a row, if it holds `letters` distinct letters; else None."""
+    for match in pattern.finditer(name):
+        if len({c for c in match.group(1).lower() if c.isalpha()}) >= letters:
             return match.group(1)
     return None
 
 
-def identifier_leaves(tree: Tree, lo: int, hi: int) -> list[Node]:
-    """The identifier leaves of the tree that overlap bytes [lo, hi); only the nodes overlapping it are visited."""
+def prose_stutter(word: str) -> str | None:
+    """`stutter` for a word of a comment or string: a piece of 3+ characters and 2+ letters (`bookbookbook`), not
+    a run of one letter (`MMMMMMMM`, test data in real strings) nor `hahaha`."""
+    return stutter(word, REPEATED_PROSE_PIECE, letters=2)
+
+
+def is_prose(node: Node) -> bool:
+    """A comment or the text of a string literal (`string_content`, `string_fragment`, `line_comment`, ...)."""
+    return "comment" in node.type or "string" in node.type
+
+
+def identifier_leaves(tree: Tree, lo: int, hi: int, prose: bool = False) -> list[Node]:
+    """The identifier leaves of the tree that overlap bytes [lo, hi) (with `prose`, comments and string leaves too);
+    only the nodes overlapping it are visited."""
     leaves, stack = [], [tree.root_node]
     while stack:
         node = stack.pop()
-        if node.child_count:
+        if prose and "comment" in node.type:  # taken whole: some grammars split off only the `//`
+            leaves.append(node)
+        elif node.child_count:
             stack.extend(c for c in node.children if c.start_byte < hi and c.end_byte > lo)
-        elif node.type.endswith("identifier"):
+        elif node.type.endswith("identifier") or (prose and is_prose(node)):
             leaves.append(node)
     return leaves
 
 
+def words_in(node: Node, lo: int, hi: int) -> list[tuple[int, int, str]]:
+    """(start byte, end byte, word) of each word of the leaf that overlaps bytes [lo, hi); an identifier is one word."""
+    data = node.text or b""
+    if not is_prose(node) or node.type.endswith("identifier"):
+        return [(node.start_byte, node.end_byte, data.decode("utf-8", errors="replace"))]
+    return [(node.start_byte + m.start(), node.start_byte + m.end(), m.group().decode("utf-8", errors="replace"))
+            for m in WORD.finditer(data) if node.start_byte + m.start() < hi and node.start_byte + m.end() > lo]
+
+
 def stuttered_names(tree: Tree, text: str, data: bytes, original: str,
                     fill_ranges: list[tuple[int, int]]) -> list[Defect]:
-    """Identifiers touching a fill that repeat a piece three times and that the original file does not hold.
-    The whole identifier counts, so ghost text that extends the user's `note` into `notebookbookbook` is caught."""
+    """Identifiers (and words of comments and strings) touching a fill that repeat a piece three times and that the
+    original file does not hold. The whole word counts, so ghost text that extends the user's `note` into
+    `notebookbookbook` is caught."""
     defects = set()
     for lo, hi in ((byte_offset(text, a), byte_offset(text, b)) for a, b in fill_ranges if b > a):
-        for node in identifier_leaves(tree, lo, hi):
-            name = (node.text or b"").decode("utf-8", errors="replace")
-            piece = stutter(name)
-            if piece is None or re.search(rf"(?<!\w){re.escape(name)}(?!\w)", original):
-                continue
-            defects.add((str_offset(data, node.start_byte), str_offset(data, node.end_byte),
-                         f"`{name}` repeats `{piece}`: a stutter, not a name"))
+        for node in identifier_leaves(tree, lo, hi, prose=True):
+            for start, end, word in words_in(node, lo, hi):
+                piece = stutter(word) if node.type.endswith("identifier") else prose_stutter(word)
+                if piece is None or re.search(rf"(?<!\w){re.escape(word)}(?!\w)", original):
+                    continue
+                what = "a name" if node.type.endswith("identifier") else "a word"
+                defects.add((str_offset(data, start), str_offset(data, end), f"`{word}` repeats `{piece}`: a stutter, not {what}"))
     return sorted(defects)

@@ -44,10 +44,32 @@ def test_ghost_text_that_extends_the_users_word_into_a_stutter_is_a_defect():
     assert whys == ["`notebookbookbook` repeats `book`: a stutter, not a name"]
 
 
+@pytest.mark.parametrize("language, source, fill, word, piece", [
+    ("python", 'def f(uri):\n    """@"""\n    return uri\n', "Return thebookbookbookbook uri.", "thebookbookbookbook", "book"),
+    ("python", "def f(x):\n    @\n    return x\n", "# retryretryretry once", "retryretryretry", "retry"),
+    ("javascript", "function f(x) {\n  @\n}\n", "return 'loadloadloading';", "loadloadloading", "load"),
+    ("rust", "fn f() {\n    @\n}\n", "// the itemitemitem", "itemitemitem", "item"),
+    ("c", "int f(void) {\n  @\n}\n", "/* a nodenodenode */ return 0;", "nodenodenode", "node"),
+])
+def test_a_stuttered_word_in_a_comment_or_string_is_a_defect(language, source, fill, word, piece):
+    assert [w for w in _whys(language, source, fill) if "stutter" in w] == \
+        [f"`{word}` repeats `{piece}`: a stutter, not a word"]
+
+
+def test_only_the_words_a_fill_touches_count_in_a_comment():
+    # The user's own `# TODO hahahahahahaha` line keeps its word; the fill's word beside it is checked.
+    whys = _whys("python", "def f():\n    # hahahahahahaha @\n    return 1\n", "and so on")
+    assert not [w for w in whys if "stutter" in w]
+    whys = _whys("python", '"""A docstring about note@"""\n', "bookbookbook")
+    assert whys == ["`notebookbookbook` repeats `book`: a stutter, not a word"]
+
+
 @pytest.mark.parametrize("source, fill", [
     ("aaaaaa = 1\n\n\ndef f():\n    @\n", "return aaaaaa"),          # the user's own name
     ("def f():\n    @\n", "return 0xFFFFFFFF"),                         # a number
-    ("def f():\n    @\n", "return 'hahahaha'"),                         # a string
+    ("def f():\n    @\n", "return 'hahahaha'"),                         # a string: a two-letter piece
+    ("def f():\n    @\n", "# hahaha, ababab and 0xabababab"),             # prose and a number
+    ("def f():\n    @\n", "return 'MMMMMMMMMMMMMMMMMMMMMM'"),              # test data: one letter
     ("def f(x000000):\n    @\n", "return x000000"),                     # digits only
     ("def f(items):\n    @\n", "return [item for item in items]"),
 ])
