@@ -75,9 +75,10 @@ def stuttered_names(tree: Tree, text: str, data: bytes, original: str,
     for lo, hi in ((byte_offset(text, a), byte_offset(text, b)) for a, b in fill_ranges if b > a):
         for node in identifier_leaves(tree, lo, hi, prose=True):
             for start, end, word in words_in(node, lo, hi):
-                piece = stutter(word) if node.type.endswith("identifier") else prose_stutter(word)
+                name = node.type.endswith("identifier")
+                piece = stutter(word) if name else prose_stutter(word)
                 if piece is None or re.search(rf"(?<!\w){re.escape(word)}(?!\w)", original):
                     continue
-                what = "a name" if node.type.endswith("identifier") else "a word"
-                defects.add((str_offset(data, start), str_offset(data, end), f"`{word}` repeats `{piece}`: a stutter, not {what}"))
+                defects.add((str_offset(data, start), str_offset(data, end),
+                             f"`{word}` repeats `{piece}`: a stutter, not {'a name' if name else 'a word'}"))
     return sorted(defects)
