@@ -57,13 +57,11 @@ def identifier_leaves(tree: Tree, lo: int, hi: int, prose: bool = False) -> list
     return leaves
 
 
-def words_in(node: Node, lo: int, hi: int) -> list[tuple[int, int, str]]:
-    """(start byte, end byte, word) of each word of the leaf that overlaps bytes [lo, hi); an identifier is one word."""
-    data = node.text or b""
-    if not is_prose(node) or node.type.endswith("identifier"):
-        return [(node.start_byte, node.end_byte, data.decode("utf-8", errors="replace"))]
+def prose_words(node: Node, lo: int, hi: int) -> list[tuple[int, int, str]]:
+    """(start byte, end byte, word) of each word of a comment or string leaf that overlaps bytes [lo, hi)."""
     return [(node.start_byte + m.start(), node.start_byte + m.end(), m.group().decode("utf-8", errors="replace"))
-            for m in WORD.finditer(data) if node.start_byte + m.start() < hi and node.start_byte + m.end() > lo]
+            for m in WORD.finditer(node.text or b"")
+            if node.start_byte + m.start() < hi and node.start_byte + m.end() > lo]
 
 
 def stuttered_names(tree: Tree, text: str, data: bytes, original: str,
@@ -74,8 +72,10 @@ def stuttered_names(tree: Tree, text: str, data: bytes, original: str,
     defects = set()
     for lo, hi in ((byte_offset(text, a), byte_offset(text, b)) for a, b in fill_ranges if b > a):
         for node in identifier_leaves(tree, lo, hi, prose=True):
-            for start, end, word in words_in(node, lo, hi):
-                name = node.type.endswith("identifier")
+            name = node.type.endswith("identifier")
+            words = [(node.start_byte, node.end_byte, (node.text or b"").decode("utf-8", errors="replace"))] \
+                if name else prose_words(node, lo, hi)
+            for start, end, word in words:
                 piece = stutter(word) if name else prose_stutter(word)
                 if piece is None or re.search(rf"(?<!\w){re.escape(word)}(?!\w)", original):
                     continue

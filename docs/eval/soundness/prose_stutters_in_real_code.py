@@ -13,7 +13,7 @@ from tqdm import tqdm
 from infill.document import Document
 from infill.errors import InfillError
 from infill.languages import language_for_path
-from infill.stutters import identifier_leaves, is_prose, prose_stutter, words_in
+from infill.stutters import identifier_leaves, prose_stutter, prose_words
 from infill.syntax import spliced_tree
 
 
@@ -53,9 +53,9 @@ def main() -> None:
         except InfillError:  # larger than the server opens
             continue
         for node in identifier_leaves(tree, 0, tree.root_node.end_byte, prose=True):
-            if not is_prose(node) or node.type.endswith("identifier"):
+            if node.type.endswith("identifier"):
                 continue
-            for _, _, word in words_in(node, 0, tree.root_node.end_byte):
+            for _, _, word in prose_words(node, 0, tree.root_node.end_byte):
                 words[spec.name] += 1
                 if prose_stutter(word):
                     flagged[spec.name] += 1
