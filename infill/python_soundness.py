@@ -21,7 +21,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from .python_dead_code import constant_conditions, unused_nested_functions
-from .python_fill_lines import FillLines, first_row, last_name, nodes_on_rows, on_rows
+from .python_fill_lines import FillLines, first_row, is_docstring, last_name, nodes_on_rows, on_rows
 from .python_moved_code import code_taken_in
 from .python_pointless import (branches_that_change_nothing, pointless_statements, repeated_assignments,
                                repeated_dict_keys, self_assignments, self_comparisons)
@@ -54,7 +54,8 @@ def python_defects(text: str, original: str, spans: tuple[tuple[int, int], ...],
         self_comparisons(near, lines, fill_ranges) + self_assignments(near, lines, fill_ranges) + \
         repeated_assignments(near, module, lines, fill_ranges) + \
         branches_that_change_nothing(near, module, lines, fill_ranges) + \
-        code_taken_in(near, lines, fill_ranges, original, spans) + broken_promises(near, lines, list(finished_ranges))
+        code_taken_in(near, lines, fill_ranges, original, spans) + broken_promises(near, lines, list(finished_ranges)) + \
+        misplaced_future_imports(near, module, lines, fill_ranges)
     if not (star_import or any(_STAR_IMPORT.search(text[lo:hi]) for lo, hi in fill_ranges)):  # may define anything
         defects += undefined_names(near, lines, fill_ranges, words)
         source = "\n".join(scope_source(module.body, lambda node: on_rows(node, lines.rows),
@@ -91,6 +92,28 @@ def compile_errors(units: list[ast.stmt], lines: FillLines, fill_ranges: list[tu
     except (ValueError, TypeError, RecursionError, MemoryError):
         pass
     return []
+
+
+def misplaced_future_imports(near: list[ast.AST], module: ast.Module, lines: FillLines,
+                             fill_ranges: list[tuple[int, int]]) -> list[Defect]:
+    """`from __future__ import ...` after the file's first code (compile_errors compiles the fill's statements
+    alone, where it would look first). Only where the parsed window starts the file: elsewhere it cannot tell."""
+    if lines.module_start != 0:
+        return []
+    leading = module.body[1:] if module.body and is_docstring(module.body[0]) else module.body
+    allowed = set()
+    for node in leading:
+        if not (isinstance(node, ast.ImportFrom) and node.module == "__future__"):
+            break
+        allowed.add(id(node))
+    defects = []
+    for node in near:
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__" and id(node) not in allowed:
+            start = lines.offset(node.lineno, node.col_offset)
+            end = lines.offset(node.end_lineno or node.lineno, node.end_col_offset or node.col_offset)
+            if overlaps(start, end, fill_ranges):
+                defects.append((start, end, "from __future__ imports must occur at the beginning of the file"))
+    return defects
 
 
 def _inside_class_only(node: ast.stmt, rows: list[tuple[int, int]]) -> bool:

@@ -201,8 +201,13 @@ def build_parser() -> argparse.ArgumentParser:
                                               "into a checkpoint")
     m.add_argument("--shards", required=True, help="the folder the device run wrote ($OUT)")
     m.add_argument("--out", default="runs/gpu")
+    v = tsub.add_parser("average", help="average the weights of checkpoints of one run (e.g. its late snapshots)")
+    v.add_argument("checkpoints", nargs="+", help="checkpoint folders, e.g. runs/v14/snapshots/step_3000")
+    v.add_argument("--out", required=True, help="the folder the averaged checkpoint is written to")
     e = tsub.add_parser("export", help="ship a run's checkpoint as the built-in model (fp16, with a model card)")
     e.add_argument("--run", default="runs/train")
+    e.add_argument("--checkpoint", help="ship this checkpoint with the run's record (default RUN/checkpoint), e.g. "
+                                        "`train average`'s output")
     e.add_argument("--corpus", default="runs/corpus")
     e.add_argument("--evaluation", help="a Markdown file with the evaluation table for the model card")
     e.add_argument("--ablations", help="a Markdown file with the ablation table (`train ablations --out`) for the card")

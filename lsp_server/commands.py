@@ -321,11 +321,16 @@ def train_command(args) -> int:
         from model.training.gpu_recipe import import_shards
         print(f"checkpoint: {import_shards(Path(args.shards), Path(args.out))}")
         return 0
+    if args.train_command == "average":
+        from model.training.average import average_checkpoints
+        print(f"checkpoint: {average_checkpoints([Path(c) for c in args.checkpoints], Path(args.out))}")
+        return 0
     if args.train_command == "export":
         from model.training.export import export_builtin
         evaluation = Path(args.evaluation).read_text() if args.evaluation else "Not measured yet."
         ablations = Path(args.ablations).read_text() if args.ablations else ""
-        print(f"exported to {export_builtin(args.run, args.corpus, evaluation, ablations=ablations)}")
+        dest = export_builtin(args.run, args.corpus, evaluation, ablations=ablations, checkpoint=args.checkpoint)
+        print(f"exported to {dest}")
         return 0
     if args.train_command == "ablations":
         return ablations_command(args)

@@ -84,7 +84,7 @@ weighted by 1/t). {objective}
 | tokens seen | {meta.get('tokens_seen', 0):,}{carried} ({meta.get('steps', 0)} steps of {opts.get('batch_size', '?')} x {opts.get('seq_len', '?')} in this run) |
 | training time | {hours:.2f} h on 2-core x86-64 CPUs (this project's build machines: AMD EPYC, later Intel Xeon), no GPU |
 | phases | {phases} |
-| weights | fp16 safetensors (loaded as fp32 on CPU) |
+| weights | fp16 safetensors (loaded as fp32 on CPU){_averaged(meta)} |
 
 ## Data
 
@@ -114,6 +114,11 @@ def _objective(opts: dict, init: dict | None) -> str:
     return how + (f" It continued the weights of {init['from']} (their data is listed below)." if init else "")
 
 
+def _averaged(meta: dict) -> str:
+    names = meta.get("averaged_of")
+    return f"; the mean of the weights of {len(names)} checkpoints ({', '.join(names)})" if names else ""
+
+
 def _ablation_section(table: str) -> str:
     if not table:
         return ""
@@ -123,9 +128,10 @@ def _ablation_section(table: str) -> str:
 
 
 def export_builtin(run_dir: str | Path, corpus_dir: str | Path, evaluation: str = "Not measured yet.",
-                   dest: Path = BUILTIN_DIR, ablations: str = "") -> Path:
+                   dest: Path = BUILTIN_DIR, ablations: str = "", checkpoint: str | Path | None = None) -> Path:
+    """Ship the run's checkpoint (or `checkpoint`, e.g. an average of its snapshots) with the run's card."""
     run_dir, corpus_dir = Path(run_dir), Path(corpus_dir)
-    model, tok, meta = load_checkpoint(run_dir / "checkpoint")
+    model, tok, meta = load_checkpoint(checkpoint or run_dir / "checkpoint")
     manifest = json.loads((corpus_dir / "manifest.json").read_text()) if (corpus_dir / "manifest.json").is_file() else {}
     state = json.loads((run_dir / "state.json").read_text()) if (run_dir / "state.json").is_file() else {}
     # The run's own record of what it saw, for checkpoints whose metadata lacks it.

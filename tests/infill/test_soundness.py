@@ -375,3 +375,16 @@ def test_problems_are_described_for_the_user():
     assert _check("python", source, "if x:").describe() == ["line 3: expected an indented block after 'if' statement on line 2"]
     assert _check("python", source, "x = = 1").describe()[0] == "line 2: syntax error at `=`"
     assert _check("python", source, "y = nowhere").describe() == ["line 2: `nowhere` is defined nowhere in the file"]
+
+
+def test_a_future_import_after_the_first_code_is_a_defect():
+    """v12 + 4,000 steps wrote one under a function's docstring, at column 0 (HumanEval/28/L0); compiled alone it looks
+    first, so the compiler check missed it."""
+    why = ["line 4: from __future__ imports must occur at the beginning of the file"]
+    source = 'def f(s):\n    """Join."""\n\n@\n'
+    assert _check("python", source, "from __future__ import annotations").describe() == why
+    assert _check("python", "import os\n\n@\n", "from __future__ import annotations").describe() == \
+        ["line 3: from __future__ imports must occur at the beginning of the file"]
+    assert not _check("python", '"""Doc."""\n@\nimport os\n', "from __future__ import annotations").defects
+    assert not _check("python", "from __future__ import division\n@\nimport os\n",
+                      "from __future__ import annotations").defects
