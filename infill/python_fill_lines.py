@@ -27,6 +27,11 @@ class FillLines:
         """The str offset in the whole text of CPython's (line, utf-8 column)."""
         return self.module_start + self.index.offset(lineno - 1, col, "utf-8", clamp=True)
 
+    def span(self, node: ast.AST) -> tuple[int, int]:
+        """The str offsets in the whole text where a node starts and ends."""
+        return self.offset(node.lineno, node.col_offset), \
+            self.offset(node.end_lineno or node.lineno, node.end_col_offset or node.col_offset)
+
 
 def on_rows(node: ast.stmt, rows: list[tuple[int, int]]) -> bool:
     return any(node.lineno <= hi and (node.end_lineno or node.lineno) >= lo for lo, hi in rows)

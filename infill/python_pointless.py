@@ -22,11 +22,6 @@ FIXED_COMPARISONS = {ast.Lt: "false", ast.Gt: "false", ast.LtE: "true", ast.GtE:
                      ast.IsNot: "false"}
 
 
-def _span(lines: FillLines, node: ast.AST) -> tuple[int, int]:
-    start = lines.offset(node.lineno, node.col_offset)
-    return start, lines.offset(node.end_lineno or node.lineno, node.end_col_offset or node.col_offset)
-
-
 # What makes an expression do something (`[f(x) for x in xs]`: a loop written as a list).
 ACTIONS = (ast.Call, ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr)
 
@@ -42,7 +37,7 @@ def pointless_statements(near: list[ast.AST], lines: FillLines, fill_ranges: lis
     defects = []
     for node in near:
         if isinstance(node, ast.Expr) and _value_only(node.value):
-            start, end = _span(lines, node)
+            start, end = lines.span(node)
             if overlaps(start, end, fill_ranges):
                 defects.append((start, end, f"`{_short(node.value)}` does nothing: its value is not used"))
     return defects
@@ -67,7 +62,7 @@ def repeated_dict_keys(near: list[ast.AST], lines: FillLines, fill_ranges: list[
             if k is None:
                 continue
             if k in seen:
-                start, end = _span(lines, key)
+                start, end = lines.span(key)
                 if overlaps(start, end, fill_ranges):
                     defects.append((start, end, f"the key `{ast.unparse(key)}` is already in this dict"))
             seen.add(k)
@@ -84,7 +79,7 @@ def self_comparisons(near: list[ast.AST], lines: FillLines, fill_ranges: list[tu
         for op, a, b in zip(node.ops, operands, operands[1:]):
             answer = FIXED_COMPARISONS.get(type(op))
             if answer and isinstance(a, ast.Name) and isinstance(b, ast.Name) and a.id == b.id:
-                start, end = _span(lines, a)[0], _span(lines, b)[1]
+                start, end = lines.span(a)[0], lines.span(b)[1]
                 if overlaps(start, end, fill_ranges):
                     defects.append((start, end, f"`{a.id}` compared with itself is always {answer}"))
     return defects
@@ -96,7 +91,7 @@ def self_assignments(near: list[ast.AST], lines: FillLines, fill_ranges: list[tu
     for function in near:
         if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
             for node in self_assignments_of(function):
-                start, end = _span(lines, node)
+                start, end = lines.span(node)
                 if overlaps(start, end, fill_ranges):
                     why = f"`{_written(lines, start, end)}` does nothing: it assigns a name to itself"
                     defects.append((start, end, why))
@@ -141,7 +136,7 @@ def repeated_assignments(near: list[ast.AST], module: ast.Module, lines: FillLin
     defects = []
     for parent in [module] + near:
         for second in repeated_assignments_under(parent, lines.rows):
-            start, end = _span(lines, second)
+            start, end = lines.span(second)
             if overlaps(start, end, fill_ranges):
                 defects.append((start, end, f"`{_written(lines, start, end)}` again: the line above already did it"))
     return defects
@@ -176,7 +171,7 @@ def branches_that_change_nothing(near: list[ast.AST], module: ast.Module, lines:
     defects = []
     for parent in [module] + near:
         for branch in useless_branches_under(parent):
-            start, end = _span(lines, branch.body[0])
+            start, end = lines.span(branch.body[0])
             if overlaps(start, end, fill_ranges):
                 why = f"`{_written(lines, start, end)}` is what the code after this `if` returns anyway"
                 defects.append((start, end, why))

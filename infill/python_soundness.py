@@ -15,6 +15,7 @@ counts as defined, and classes with bases, `__getattr__` or `setattr` are left a
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 import warnings
 from collections.abc import Callable
@@ -101,19 +102,14 @@ def misplaced_future_imports(near: list[ast.AST], module: ast.Module, lines: Fil
     if lines.module_start != 0:
         return []
     leading = module.body[1:] if module.body and is_docstring(module.body[0]) else module.body
-    allowed = set()
-    for node in leading:
-        if not (isinstance(node, ast.ImportFrom) and node.module == "__future__"):
-            break
-        allowed.add(id(node))
-    defects = []
-    for node in near:
-        if isinstance(node, ast.ImportFrom) and node.module == "__future__" and id(node) not in allowed:
-            start = lines.offset(node.lineno, node.col_offset)
-            end = lines.offset(node.end_lineno or node.lineno, node.end_col_offset or node.col_offset)
-            if overlaps(start, end, fill_ranges):
-                defects.append((start, end, "from __future__ imports must occur at the beginning of the file"))
-    return defects
+    allowed = {id(node) for node in itertools.takewhile(_is_future_import, leading)}
+    spans = [lines.span(node) for node in near if _is_future_import(node) and id(node) not in allowed]
+    return [(start, end, "from __future__ imports must occur at the beginning of the file")
+            for start, end in spans if overlaps(start, end, fill_ranges)]
+
+
+def _is_future_import(node: ast.AST) -> bool:
+    return isinstance(node, ast.ImportFrom) and node.module == "__future__"
 
 
 def _inside_class_only(node: ast.stmt, rows: list[tuple[int, int]]) -> bool:

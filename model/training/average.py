@@ -17,12 +17,13 @@ def average_checkpoints(directories: list[Path], out: Path) -> Path:
         raise ModelError("averaging needs at least two checkpoints")
     model, tokenizer, meta = load_checkpoint(directories[0])
     total = {name: t.detach().double().clone() for name, t in model.state_dict().items()}
+    first_tokenizer = (directories[0] / TOKENIZER_FILE).read_bytes()
     for directory in directories[1:]:
         other, _, other_meta = load_checkpoint(directory)
         if other_meta["config"] != meta["config"]:
             raise ModelError(f"{directory}: its model config differs from {directories[0]}'s; only checkpoints of one "
                              "run can be averaged")
-        if (directory / TOKENIZER_FILE).read_bytes() != (directories[0] / TOKENIZER_FILE).read_bytes():
+        if (directory / TOKENIZER_FILE).read_bytes() != first_tokenizer:
             raise ModelError(f"{directory}: its tokenizer differs from {directories[0]}'s")
         for name, t in other.state_dict().items():
             total[name] += t.double()
