@@ -1,8 +1,8 @@
 """The infill pipeline: spans -> candidate canvases -> denoise -> clean fills -> syntax-guided remasking -> ranked result.
 
-Each request becomes one canvas per candidate length (infill/lengths.py); all canvases of all requests in a
+Each request becomes one canvas per candidate length (infill/decode/lengths.py); all canvases of all requests in a
 batch share each model call. Candidates are scored by the model itself and must parse no worse than the file
-did without them (infill/acceptance.py) before anything is shown or written.
+did without them (infill/checks/acceptance.py) before anything is shown or written.
 """
 
 from __future__ import annotations
@@ -15,16 +15,16 @@ import torch
 
 from model.sampler import Trace, line_token_kinds, refine, sample
 
-from .acceptance import ParseBaseline, splice
-from .candidates import hole_scores, no_code_where_code_was_asked, rank_candidates
-from .checks import check_fills
-from .context import Canvas, build_canvas, instruction_canvas
-from .context_reuse import SharedContexts
-from .document import Document
-from .drafts import Draft, make_draft, remask_errors
+from .checks.acceptance import ParseBaseline, splice
+from .checks.fill_checks import check_fills
+from .decode.candidates import hole_scores, no_code_where_code_was_asked, rank_candidates
+from .decode.context import Canvas, build_canvas, instruction_canvas
+from .decode.context_reuse import SharedContexts
+from .decode.drafts import Draft, make_draft, remask_errors
+from .decode.lengths import code_positions, length_plan, resolve_budget
 from .errors import InfillError
-from .indentation import pin_indentation, unpin_result
-from .lengths import code_positions, length_plan, resolve_budget
+from .source.document import Document
+from .source.indentation import pin_indentation, unpin_result
 from .task import MODES, InfillOptions, InfillResult, InfillTask, Span
 
 

@@ -9,14 +9,14 @@ import time
 from model.remote import strip_fences
 from model.sampler import Trace
 
-from .acceptance import ParseBaseline, fill_errors, splice
-from .candidates import rank_candidates
-from .checks import check_fills
-from .document import Document
-from .drafts import Draft
+from .checks.acceptance import ParseBaseline, fill_errors, splice
+from .checks.fill_checks import check_fills
+from .decode.candidates import rank_candidates
+from .decode.drafts import Draft
+from .decode.lengths import MIN_BUDGET
+from .decode.postprocess import clean_fill, drop_repeated_rest_of_line
 from .errors import InfillError
-from .lengths import MIN_BUDGET
-from .postprocess import clean_fill, drop_repeated_rest_of_line
+from .source.document import Document
 from .task import Fill, InfillOptions, InfillResult, Span
 
 CHARS_PER_TOKEN = 4  # context is cut in characters: the remote side tokenizes

@@ -21,7 +21,7 @@ class Span:
     single_line: bool = False      # the fill must not contain a newline
     closing: str = ""              # braces: what follows the fill's last line, before the `}`
     # Ghost text: the user goes on typing after the fill, so the code around it may be unfinished (a body without
-    # its `return` yet); other fills finish the code they sit in and are held to it (infill/python_promises.py).
+    # its `return` yet); other fills finish the code they sit in and are held to it (infill/checks/python/promises.py).
     open_ended: bool = False
 
 
@@ -69,7 +69,7 @@ class Candidate:
 
     fills: list[Fill]
     score: float              # mean log-probability of the fill tokens when the model committed them
-    errors: int               # problems of the whole file with these fills (parse errors, defects: infill/checks.py)
+    errors: int               # problems of the whole file with these fills (parse errors, defects: infill/checks/fill_checks.py)
     accepted: bool            # the file has no more problems than without the fill
     lengths: list[int] = field(default_factory=list)  # the hole lengths it was decoded at (token positions)
 

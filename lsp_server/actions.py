@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from infill.document import Document
 from infill.errors import InfillError
-from infill.spans import function_at, select_function_body, select_holes, select_range
+from infill.source.document import Document
+from infill.source.spans import function_at, select_function_body, select_holes, select_range
 from infill.task import Span
 
 FILL_SELECTION, IMPLEMENT_BODY, FILL_HOLES, POLISH_SELECTION = "fill", "implement", "holes", "polish"

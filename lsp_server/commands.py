@@ -7,14 +7,13 @@ import os
 import sys
 from pathlib import Path
 
-from infill.document import Document
 from infill.engine import run_infill
 from infill.errors import InfillError
-from infill.languages import language_for_id
-from infill.spans import function_by_name, select_function_body, select_holes, select_lines, select_range
+from infill.source.document import Document
+from infill.source.languages import language_for_id
+from infill.source.spans import function_by_name, select_function_body, select_holes, select_lines, select_range
 from infill.task import InfillOptions, Span
 from model.sampler import STRATEGIES, SamplerOptions
-
 
 NO_PARSING_FILL = 3  # exit code: the model found no fill that parses as well as the file did without it
 
@@ -172,7 +171,7 @@ def serve_command(args) -> int:
 
 
 def bench_command(args) -> int:
-    from infill.benchmark import DEFAULT_BENCH_FILE, compare_strategies
+    from infill.evaluation.benchmark import DEFAULT_BENCH_FILE, compare_strategies
     if args.lsp:
         from .latency import measure_latency
         if args.requests < 1:
@@ -192,7 +191,7 @@ def bench_command(args) -> int:
         report = compare_strategies(denoiser, Path(args.file) if args.file else DEFAULT_BENCH_FILE,
                                     tokens=args.tokens, steps=args.steps, repeats=args.repeats)
         if args.plot:
-            from infill.benchmark import plot_strategies
+            from infill.evaluation.benchmark import plot_strategies
             plot_strategies(report, Path(args.plot))
         rows = report["strategies"]
     else:
@@ -208,10 +207,10 @@ def bench_command(args) -> int:
 
 
 def cache_report(args) -> dict:
-    """`bench`: the context caches compared (infill/cache_bench.py), with their quality unless --problems 0."""
-    from infill import evaluation
-    from infill.benchmark import DEFAULT_BENCH_FILE
-    from infill.cache_bench import compare_caches, plot_caches
+    """`bench`: the context caches compared (infill/evaluation/cache_bench.py), with their quality unless --problems 0."""
+    from infill.evaluation import harness as evaluation
+    from infill.evaluation.benchmark import DEFAULT_BENCH_FILE
+    from infill.evaluation.cache_bench import compare_caches, plot_caches
     for name in ("problems", "lines", "typing_lines"):
         if getattr(args, name) < 0:
             raise InfillError(f"--{name.replace('_', '-')} must be 0 or more")
@@ -221,6 +220,7 @@ def cache_report(args) -> dict:
     texts = evaluation.heldout_texts(evaluation.default_heldout_source()) if args.lines or args.typing_lines else []
     if args.shape:
         import tempfile
+
         from model.denoiser import load_denoiser
         from model.shapes import write_random_dream
         with tempfile.TemporaryDirectory() as tmp:
@@ -236,9 +236,9 @@ def cache_report(args) -> dict:
 
 
 def eval_command(args) -> int:
-    from infill import evaluation
+    from infill.evaluation import harness as evaluation
     if args.benchmark == "plot":
-        from infill.evaluation_plot import plot_reports
+        from infill.evaluation.plot import plot_reports
         if not args.reports or not args.out:
             raise InfillError("eval plot needs --reports FILE.json ... and --out FILE.png")
         try:
@@ -248,7 +248,7 @@ def eval_command(args) -> int:
         plot_reports(reports, Path(args.out))
         return 0
     if args.benchmark == "compare":
-        from infill.evaluation_compare import compare_samples
+        from infill.evaluation.compare import compare_samples
         if not args.reports or len(args.reports) != 2:
             raise InfillError("eval compare needs --reports A.samples.jsonl B.samples.jsonl (two `eval --samples` files)")
         print(json.dumps(compare_samples(Path(args.reports[0]), Path(args.reports[1]))))
@@ -363,7 +363,7 @@ def ablations_command(args) -> int:
 
 
 def registry_corpus_command(args) -> int:
-    from infill import evaluation
+    from infill.evaluation import harness as evaluation
     from model.training.decontaminate import evaluation_texts
     from model.training.registries import read_package_list
     from model.training.registry_corpus import build_registry_corpus

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from infill.document import Document
+from infill.source.document import Document
 from infill.task import Fill, InfillResult
 
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from lsprotocol import types
 
-from infill.document import Document
 from infill.errors import InfillError
-from infill.languages import LanguageSpec, language_for_id, language_for_path
+from infill.source.document import Document
+from infill.source.languages import LanguageSpec, language_for_id, language_for_path
 
 
 @dataclass

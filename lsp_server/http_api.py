@@ -23,9 +23,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, StreamingResponse
 from starlette.routing import Route
 
-from infill.document import Document
 from infill.errors import InfillError
-from infill.languages import language_for_id
+from infill.source.document import Document
+from infill.source.languages import language_for_id
 from infill.task import Span
 from model.errors import ModelError
 

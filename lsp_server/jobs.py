@@ -14,6 +14,7 @@ from infill.task import InfillOptions, InfillResult, Span
 from .documents import OpenDocument
 from .worker import Job, JobCancelled
 
+
 def fill_work(entry: OpenDocument, spans: list[Span], options: InfillOptions):
     """The job body: one fill of a snapshot of the document (its ranked candidates ride along in the result)."""
     doc = entry.document.snapshot()  # later edits on the event loop must not reach the worker's copy

@@ -12,7 +12,7 @@ from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 from tqdm import tqdm
 
-from infill.benchmark import DEFAULT_BENCH_FILE
+from infill.evaluation.benchmark import DEFAULT_BENCH_FILE
 
 
 def _cursor_positions(text: str, n: int) -> list[types.Position]:

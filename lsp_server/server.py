@@ -13,7 +13,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import JsonRPCNotification, LanguageServerProtocol, lsp_method
 
 from infill.errors import InfillError
-from infill.spans import select_cursor, select_range
+from infill.source.spans import select_cursor, select_range
 from model.errors import ModelError
 
 from . import __version__

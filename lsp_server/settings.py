@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, fields, replace
 
 import cattrs
 
-from infill.languages import LANGUAGES
+from infill.source.languages import LANGUAGES
 from infill.task import InfillOptions
 from model.kv_cache import CACHE_MODES
 from model.remote import REMOTE_APIS

@@ -49,7 +49,7 @@ class BuiltinDenoiser:
         cfg = model.cfg
         self.mask_id, self.pad_id, self.eos_id = cfg.mask_id, cfg.pad_id, cfg.eos_id
         self.vocab_size, self.max_len = cfg.vocab_size, cfg.max_len
-        # The canvas length it was trained on: longer canvases read worse (infill/context.py keeps near it).
+        # The canvas length it was trained on: longer canvases read worse (infill/decode/context.py keeps near it).
         self.train_window = int(self.meta.get("train_window") or 0) or None
         self.device = next(model.parameters()).device
         self.contexts = ReusedContexts()  # per document: the last canvas's keys/values (cache mode "reuse")

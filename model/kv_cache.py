@@ -7,7 +7,7 @@ change; refreshing every step is exact. The sampler owns the cache and passes it
 
 `reuse` goes further: one pass over a request's canvas serves every candidate length (the context columns
 are copied, the ones after a hole rotated to their new positions), and the states are kept per document
-so the next request recomputes only the tokens an edit changed (infill/context_reuse.py plans it).
+so the next request recomputes only the tokens an edit changed (infill/decode/context_reuse.py plans it).
 """
 
 from __future__ import annotations

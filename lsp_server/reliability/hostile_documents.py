@@ -6,8 +6,8 @@ import random
 import statistics
 import time
 
-from infill.document import Document
-from infill.languages import language_for_id
+from infill.source.document import Document
+from infill.source.languages import language_for_id
 
 from ..latency import percentile
 from .raw_client import RawServer

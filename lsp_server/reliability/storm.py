@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from infill.benchmark import DEFAULT_BENCH_FILE
+from infill.evaluation.benchmark import DEFAULT_BENCH_FILE
 
 from .raw_client import RawServer
 

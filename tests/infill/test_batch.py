@@ -2,10 +2,10 @@
 
 import torch
 
-from infill.document import Document
 from infill.engine import run_infill, run_infill_batch
-from infill.languages import language_for_id
-from infill.spans import select_holes
+from infill.source.document import Document
+from infill.source.languages import language_for_id
+from infill.source.spans import select_holes
 from infill.task import InfillOptions
 from model.sampler import SamplerOptions
 

@@ -4,11 +4,11 @@ import random
 
 import pytest
 
-from infill.document import Document
 from infill.engine import run_infill
 from infill.errors import InfillError
-from infill.languages import language_for_path
-from infill.spans import select_cursor, select_holes, select_lines, select_range
+from infill.source.document import Document
+from infill.source.languages import language_for_path
+from infill.source.spans import select_cursor, select_holes, select_lines, select_range
 from infill.task import InfillOptions, Span
 from model.sampler import STRATEGIES, SamplerOptions
 from tests.infill.samples import SOURCES

@@ -1,11 +1,11 @@
 import pytest
 
-from infill.document import Document
+from infill.decode.postprocess import cut_at_dedent, drop_suffix_repeat, reindent
 from infill.engine import run_infill
 from infill.errors import InfillError
-from infill.languages import language_for_id
-from infill.postprocess import cut_at_dedent, drop_suffix_repeat, reindent
-from infill.spans import function_by_name, select_function_body, select_holes
+from infill.source.document import Document
+from infill.source.languages import language_for_id
+from infill.source.spans import function_by_name, select_function_body, select_holes
 from infill.task import InfillOptions, Span
 from model.sampler import SamplerOptions
 from tests.helpers import OracleDenoiser
@@ -67,7 +67,7 @@ def test_context_is_trimmed_by_syntax_units_to_the_window(tiny_denoiser):
 
 
 def test_context_keeps_whole_units_nearest_the_hole(tiny_denoiser):
-    from infill.context import build_canvas
+    from infill.decode.context import build_canvas
     functions = "".join(f"def helper_{i}(value):\n    return value + {i}\n\n\n" for i in range(40))
     doc = Document(functions + "def target():\n    <|fill|>\n", PY)
     spans = select_holes(doc)
@@ -78,7 +78,7 @@ def test_context_keeps_whole_units_nearest_the_hole(tiny_denoiser):
 
 
 def test_a_model_sees_about_the_canvas_it_was_trained_on(tiny_denoiser):
-    from infill.context import build_canvas
+    from infill.decode.context import build_canvas
     functions = "".join(f"def helper_{i}(value):\n    return value + {i}\n\n\n" for i in range(40))
     doc = Document(functions + "def target():\n    <|fill|>\n" + functions, PY)
     spans, tok, mask = select_holes(doc), tiny_denoiser.tokenizer, tiny_denoiser.mask_id
@@ -92,7 +92,7 @@ def test_a_model_sees_about_the_canvas_it_was_trained_on(tiny_denoiser):
 def test_the_trained_window_travels_in_the_checkpoint(tiny_checkpoint, tmp_path, monkeypatch):
     import infill.engine
     canvases = []
-    monkeypatch.setattr(infill.engine, "build_canvas", lambda *a: canvases.append(infill.context.build_canvas(*a)) or canvases[-1])
+    monkeypatch.setattr(infill.engine, "build_canvas", lambda *a: canvases.append(infill.decode.context.build_canvas(*a)) or canvases[-1])
     from model.checkpoint import load_checkpoint, save_checkpoint
     from model.denoiser import load_denoiser
     assert load_denoiser(str(tiny_checkpoint), "cpu").train_window is None, "unknown: the whole window"

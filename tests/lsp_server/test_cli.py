@@ -168,7 +168,7 @@ def test_bench_lsp_measures_the_real_server(tiny_checkpoint):
 
 
 def test_eval_runs_the_chosen_decoders(tiny_checkpoint, tmp_path):
-    from infill.evaluation import default_data_dir
+    from infill.evaluation.harness import default_data_dir
     if not default_data_dir().is_dir():
         pytest.skip(f"benchmark data not found at {default_data_dir()}")
     samples = tmp_path / "samples.jsonl"
@@ -200,6 +200,6 @@ def test_eval_compares_context_sizes_as_arms(tiny_checkpoint, tmp_path):
 
 
 def test_eval_data_ships_with_the_package():
-    from infill.evaluation import PACKAGED_DATA, load_problems
+    from infill.evaluation.harness import PACKAGED_DATA, load_problems
     assert (PACKAGED_DATA / "LICENSE").is_file()
     assert len(load_problems("single-line", PACKAGED_DATA)) == 1033

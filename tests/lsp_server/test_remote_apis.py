@@ -6,10 +6,10 @@ import time
 
 import pytest
 
-from infill.document import Document
+from infill.source.document import Document
 from infill.engine import run_infill
-from infill.languages import language_for_id
-from infill.spans import select_holes, select_range
+from infill.source.languages import language_for_id
+from infill.source.spans import select_holes, select_range
 from infill.task import InfillOptions
 from model.errors import ModelError
 from model.remote import RemoteFiller, _decide_api, strip_fences

@@ -90,7 +90,7 @@ def test_binding_beyond_loopback_without_a_key_is_refused(tiny_checkpoint):
 
 def test_a_completion_is_open_ended_as_ghost_text_is():
     """FIM clients complete at the cursor: the `return` may be the next line typed, so the promise is not held yet."""
-    from infill.checks import check_fills
+    from infill.checks.fill_checks import check_fills
     from infill.task import Fill
     from lsp_server.http_api import completion_request
     from lsp_server.settings import Settings

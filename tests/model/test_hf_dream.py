@@ -104,9 +104,9 @@ CHAT_TEMPLATE = ("{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['cont
 def test_instruct_checkpoint_rewrites_a_selection_inside_the_assistant_turn(dream_dir, tmp_path):
     import shutil
 
-    from infill.document import Document
+    from infill.source.document import Document
     from infill.engine import run_infill
-    from infill.languages import language_for_id
+    from infill.source.languages import language_for_id
     from infill.task import InfillOptions, Span
     from model.sampler import SamplerOptions
     from tests.helpers import RecordingDenoiser

@@ -4,8 +4,8 @@ import json
 import subprocess
 import sys
 
-from infill.document import Document
-from infill.languages import language_for_id
+from infill.source.document import Document
+from infill.source.languages import language_for_id
 from lsp_server.reliability.hostile_checkpoints import hostile_checkpoints
 from lsp_server.reliability.hostile_documents import documents_through_server, reparse_per_keystroke
 from lsp_server.reliability.outside_spans import apply_edits, edits_outside_spans

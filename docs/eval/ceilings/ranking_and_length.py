@@ -9,8 +9,8 @@ import sys
 
 import torch
 
-from infill.acceptance import splice
-from infill.evaluation import _sampler, default_data_dir, fill_problem, load_problems, passes
+from infill.checks.acceptance import splice
+from infill.evaluation.harness import _sampler, default_data_dir, fill_problem, load_problems, passes
 from model.denoiser import load_denoiser
 
 

@@ -10,7 +10,7 @@ import sys
 import torch
 import torch.nn.functional as F
 
-from infill.evaluation import default_heldout_source, heldout_texts
+from infill.evaluation.harness import default_heldout_source, heldout_texts
 from model.denoiser import load_denoiser
 from model.training.validation import code_windows
 

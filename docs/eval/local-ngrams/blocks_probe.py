@@ -6,7 +6,7 @@ import json
 import sys
 from dataclasses import replace
 
-from infill import evaluation
+from infill.evaluation import harness as evaluation
 from model.denoiser import load_denoiser
 
 block, limit, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]

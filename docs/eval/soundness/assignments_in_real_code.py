@@ -1,4 +1,4 @@
-"""How often real code holds what the `x = x` and repeated-assignment rules flag (infill/python_pointless.py):
+"""How often real code holds what the `x = x` and repeated-assignment rules flag (infill/checks/python/pointless.py):
 every function-level self-assignment (not alone in an `if`/`else` block) and every plain assignment written twice
 in a row, over whole files. A fill that gave such a line back would be refused. Prints JSON.
 Run: `python docs/eval/soundness/assignments_in_real_code.py /usr/lib/python3.11 runs/corpus-v2/val.jsonl ...`
@@ -10,7 +10,7 @@ import re
 import sys
 from pathlib import Path
 
-from infill.python_pointless import repeated_assignments_under, self_assignments_of
+from infill.checks.python.pointless import repeated_assignments_under, self_assignments_of
 
 # Cheap filters first: only files with a line like `a = a` or two equal lines in a row are parsed.
 SELF = re.compile(r"^\s*([\w, ]+?)\s*=\s*\1\s*(#.*)?$", re.M)

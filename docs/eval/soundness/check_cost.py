@@ -6,11 +6,11 @@ import json
 import statistics
 import time
 
-from infill.checks import check_fills
-from infill.document import Document
-from infill.evaluation import default_heldout_source, heldout_texts, line_cases
-from infill.languages import language_for_id
-from infill.syntax import compiler_rejects, spliced_tree, tree_error_ranges
+from infill.checks.fill_checks import check_fills
+from infill.source.document import Document
+from infill.evaluation.harness import default_heldout_source, heldout_texts, line_cases
+from infill.source.languages import language_for_id
+from infill.source.syntax import compiler_rejects, spliced_tree, tree_error_ranges
 from infill.task import Fill
 
 

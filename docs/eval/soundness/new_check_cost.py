@@ -18,12 +18,12 @@ import statistics
 import time
 from pathlib import Path
 
-import infill.checks as checks
-import infill.python_soundness as python_soundness
-from infill.checks import check_fills
-from infill.document import Document
+import infill.checks.fill_checks as checks
+import infill.checks.python.soundness as python_soundness
+from infill.checks.fill_checks import check_fills
+from infill.source.document import Document
 from infill.errors import InfillError
-from infill.spans import find_functions, select_function_body
+from infill.source.spans import find_functions, select_function_body
 from infill.task import Fill
 from real_bodies import corpus_files  # beside this script, which Python puts on the path
 

@@ -1,6 +1,6 @@
 """How often real code holds what the 2026-12-02 (sixth session) checks would flag if a fill wrote it, with nothing
-of the file exempted: every identifier that repeats a piece three times (infill/stutters.py, all languages) and
-every `if c: return x` that the code after it returns anyway (infill/python_pointless.py, Python). Held-out corpus
+of the file exempted: every identifier that repeats a piece three times (infill/checks/stutters.py, all languages) and
+every `if c: return x` that the code after it returns anyway (infill/checks/python/pointless.py, Python). Held-out corpus
 files, the pygls held-out package and (the held-out Python is mostly VTK's test scripts) --train-python training
 files of Python. Prints JSON.
 Run: `python docs/eval/soundness/new_checks_in_real_code.py --corpus runs/corpus-v2 [--files 400] [--train-python 4000]`."""
@@ -14,12 +14,12 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from infill.document import Document
-from infill.evaluation import default_heldout_source, heldout_texts
-from infill.languages import language_for_id
-from infill.python_pointless import useless_branches_under
-from infill.stutters import identifier_leaves, stutter
-from infill.syntax import spliced_tree
+from infill.source.document import Document
+from infill.evaluation.harness import default_heldout_source, heldout_texts
+from infill.source.languages import language_for_id
+from infill.checks.python.pointless import useless_branches_under
+from infill.checks.stutters import identifier_leaves, stutter
+from infill.source.syntax import spliced_tree
 
 from real_bodies import corpus_files
 

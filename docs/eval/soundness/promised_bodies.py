@@ -14,12 +14,12 @@ from dataclasses import replace
 
 from tqdm import tqdm
 
-from infill.document import Document
+from infill.source.document import Document
 from infill.engine import run_infill
-from infill.evaluation import default_heldout_source, heldout_texts
-from infill.languages import language_for_id
-from infill.python_promises import breaks_its_promise, promises_a_value
-from infill.spans import find_functions, select_function_body
+from infill.evaluation.harness import default_heldout_source, heldout_texts
+from infill.source.languages import language_for_id
+from infill.checks.python.promises import breaks_its_promise, promises_a_value
+from infill.source.spans import find_functions, select_function_body
 from infill.task import InfillOptions
 from model.denoiser import load_denoiser
 from model.sampler import SamplerOptions

@@ -1,4 +1,4 @@
-"""How often real code breaks what the docstring-promise rule holds fills to (infill/python_promises.py): every
+"""How often real code breaks what the docstring-promise rule holds fills to (infill/checks/python/promises.py): every
 function of whole files whose docstring promises a value, and those whose body never gives one back (each would be
 refused if a fill that finishes it gave that body back). Prints JSON.
 Run: `python docs/eval/soundness/promises_in_real_code.py /usr/lib/python3.11 runs/corpus-v2/val.jsonl ...`
@@ -11,7 +11,7 @@ import sys
 
 from tqdm import tqdm
 
-from infill.python_promises import FUNCTIONS, breaks_its_promise, promises_a_value
+from infill.checks.python.promises import FUNCTIONS, breaks_its_promise, promises_a_value
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
 from assignments_in_real_code import sources  # noqa: E402  (the same files, read the same way)

@@ -1,4 +1,4 @@
-"""How often real comments and strings hold a word the stutter check (infill/stutters.py) would flag in a fill: a
+"""How often real comments and strings hold a word the stutter check (infill/checks/stutters.py) would flag in a fill: a
 piece of three or more characters, with two different letters, said three or more times in a row. Nothing of a file is exempted
 (a fill's own check exempts words the file already holds), so this bounds the check's false refusals from above.
 Run: `python docs/eval/soundness/prose_stutters_in_real_code.py FOLDER... [--files N]`; prints JSON."""
@@ -10,11 +10,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from infill.document import Document
+from infill.source.document import Document
 from infill.errors import InfillError
-from infill.languages import language_for_path
-from infill.stutters import identifier_leaves, prose_stutter, prose_words
-from infill.syntax import spliced_tree
+from infill.source.languages import language_for_path
+from infill.checks.stutters import identifier_leaves, prose_stutter, prose_words
+from infill.source.syntax import spliced_tree
 
 
 def source_files(folders: list[Path], limit: int) -> list[Path]:

@@ -17,12 +17,12 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from infill.checks import check_fills
-from infill.document import Document
+from infill.checks.fill_checks import check_fills
+from infill.source.document import Document
 from infill.errors import InfillError
-from infill.evaluation import default_heldout_source, heldout_texts
-from infill.languages import language_for_id, language_for_path
-from infill.spans import find_functions, select_function_body
+from infill.evaluation.harness import default_heldout_source, heldout_texts
+from infill.source.languages import language_for_id, language_for_path
+from infill.source.spans import find_functions, select_function_body
 from infill.task import Fill, Span
 
 

@@ -7,11 +7,11 @@ import argparse
 import json
 from pathlib import Path
 
-from infill.checks import check_fills
-from infill.document import Document
-from infill.evaluation import (default_data_dir, default_heldout_source, heldout_texts, line_cases, load_problems,
+from infill.checks.fill_checks import check_fills
+from infill.source.document import Document
+from infill.evaluation.harness import (default_data_dir, default_heldout_source, heldout_texts, line_cases, load_problems,
                                problem_document, python_compiles)
-from infill.languages import has_code, language_for_id
+from infill.source.languages import has_code, language_for_id
 from infill.task import Fill, Span
 
 

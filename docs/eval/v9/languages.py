@@ -9,7 +9,7 @@ import sys
 import torch
 
 from infill.errors import InfillError
-from infill.languages import language_for_path
+from infill.source.languages import language_for_path
 from model.denoiser import load_denoiser
 from model.training.validation import masked_code_metrics
 

@@ -1,0 +1,1 @@
+"""What a file is: its text and tree, languages, positions, syntax checks, spans and indentation."""
