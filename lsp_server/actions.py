@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from infill.errors import InfillError
-from infill.source.document import Document
-from infill.source.spans import function_at, select_function_body, select_holes, select_range
-from infill.task import Span
+from infill import Document, InfillError, Span, function_at, select_function_body, select_holes, select_range
 
 FILL_SELECTION, IMPLEMENT_BODY, FILL_HOLES, POLISH_SELECTION = "fill", "implement", "holes", "polish"
 TITLES = {

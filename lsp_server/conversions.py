@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from infill.source.document import Document
-from infill.task import Fill, InfillResult
+from infill import Document, Fill, InfillResult
 
 
 def encoding_name(kind) -> str:

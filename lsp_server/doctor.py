@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from infill.errors import InfillError
-from infill.source.languages import LANGUAGES, grammar
+from infill import LANGUAGES, InfillError, grammar
 from model.denoiser import load_denoiser
 from model.errors import ModelError
 

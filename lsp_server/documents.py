@@ -8,9 +8,7 @@ from dataclasses import dataclass
 
 from lsprotocol import types
 
-from infill.errors import InfillError
-from infill.source.document import Document
-from infill.source.languages import LanguageSpec, language_for_id, language_for_path
+from infill import Document, InfillError, LanguageSpec, language_for_id, language_for_path
 
 
 @dataclass

@@ -23,10 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, StreamingResponse
 from starlette.routing import Route
 
-from infill.errors import InfillError
-from infill.source.document import Document
-from infill.source.languages import language_for_id
-from infill.task import Span
+from infill import Document, InfillError, Span, language_for_id
 from model.errors import ModelError
 
 from .http_batcher import Batcher, QueueFull

@@ -8,8 +8,7 @@ import uuid
 from lsprotocol import types
 from pygls.exceptions import JsonRpcContentModified, JsonRpcRequestCancelled
 
-from infill.engine import run_infill
-from infill.task import InfillOptions, InfillResult, Span
+from infill import InfillOptions, InfillResult, Span, run_infill
 
 from .documents import OpenDocument
 from .worker import Job, JobCancelled

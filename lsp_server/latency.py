@@ -12,7 +12,7 @@ from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 from tqdm import tqdm
 
-from infill.evaluation.benchmark import DEFAULT_BENCH_FILE
+from infill import BENCH_FILE
 
 
 def _cursor_positions(text: str, n: int) -> list[types.Position]:
@@ -106,4 +106,4 @@ def _rss_mb(pid: int) -> dict:
 
 def measure_latency(model: str, device: str, requests: int = 50, file: Path | None = None, settings: dict | None = None) -> dict:
     settings = {"ghostContextTokens": 1024, **(settings or {})}
-    return asyncio.run(measure(model, device, requests, file or DEFAULT_BENCH_FILE, settings))
+    return asyncio.run(measure(model, device, requests, file or BENCH_FILE, settings))

@@ -7,8 +7,7 @@ from dataclasses import dataclass, field, fields, replace
 
 import cattrs
 
-from infill.source.languages import LANGUAGES
-from infill.task import InfillOptions
+from infill import LANGUAGES, InfillOptions
 from model.kv_cache import CACHE_MODES
 from model.remote import REMOTE_APIS
 from model.sampler import STRATEGIES, SamplerOptions

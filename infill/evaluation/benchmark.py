@@ -16,7 +16,6 @@ from ..source.document import Document
 from ..source.spans import function_by_name, select_function_body
 from ..task import InfillOptions
 
-DEFAULT_BENCH_FILE = Path(__file__).parents[1] / "samples" / "bench_context.py"
 BENCH_FUNCTION = "dedent"
 
 

@@ -6,8 +6,7 @@ import random
 import statistics
 import time
 
-from infill.source.document import Document
-from infill.source.languages import language_for_id
+from infill import Document, language_for_id
 
 from ..latency import percentile
 from .raw_client import RawServer

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from infill.evaluation.benchmark import DEFAULT_BENCH_FILE
+from infill import BENCH_FILE
 
 from .raw_client import RawServer
 
@@ -23,7 +23,7 @@ def _ghost(server: RawServer, uri: str, line: int, character: int) -> int:
 def keystroke_storm(model: str, pairs: int = 100, seconds: float = 1.0, file: Path | None = None,
                     settings: dict | None = None) -> dict:
     """Retype a line of a ~1k-token file: `pairs` keystrokes, each with a ghost-text request, within `seconds`."""
-    path = file or DEFAULT_BENCH_FILE
+    path = file or BENCH_FILE
     text = path.read_text()
     lines = text.split("\n")
     row = next(i for i, line in enumerate(lines) if i >= len(lines) // 2 and len(line.strip()) >= 20)
