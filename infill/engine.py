@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import torch
 
+from model.denoiser import is_token_level
 from model.sampler import Trace, line_token_kinds, refine, sample
 
 from .checks.acceptance import ParseBaseline, splice
@@ -65,7 +66,7 @@ def _check_spans(doc: Document, spans: list[Span]) -> list[Span]:
 
 
 def _checked(denoiser, doc: Document, spans: list[Span], options: InfillOptions) -> list[Span]:
-    if options.mode == "instruct" and not getattr(denoiser, "follows_instructions", False):
+    if options.mode == "instruct" and not denoiser.follows_instructions:
         raise InfillError(f"the model {denoiser.name!r} can fill and polish code but cannot follow instructions; "
                           "configure an instruct-capable backend")
     if options.mode not in MODES:
@@ -98,7 +99,7 @@ def prepare_rows(denoiser, doc: Document, spans: list[Span], options: InfillOpti
         if options.mode == "instruct":
             canvas = instruction_canvas(denoiser, doc, spans, hole_ids[0], options.instruction or "", window)
         else:
-            trained = getattr(denoiser, "train_window", None) if options.keep_to_train_window else None
+            trained = denoiser.train_window if options.keep_to_train_window else None
             canvas = build_canvas(doc, spans, hole_ids, tok, window, trained)
         ids = torch.tensor([canvas.ids], device=denoiser.device)  # (1, L)
         in_holes = torch.zeros_like(ids, dtype=torch.bool)
@@ -111,8 +112,22 @@ def prepare_rows(denoiser, doc: Document, spans: list[Span], options: InfillOpti
     return rows
 
 
-def _stack(denoiser, rows: list[Prepared]):
-    """Rows padded to one length: (ids, in_holes, code_only, attention or None when all rows are full)."""
+@dataclass
+class Batch:
+    """Every candidate canvas of a batch of requests, padded to one length: what the sampler and the syntax rounds
+    work on. The rounds replace a row's ids, probabilities and draft when its repair parses no worse."""
+
+    rows: list[Prepared]
+    ids: torch.Tensor                # (R, L)
+    in_holes: torch.Tensor           # (R, L)
+    code_only: torch.Tensor          # (R, L)
+    attention: torch.Tensor | None   # (R, L); None when every row fills the length
+    probs: torch.Tensor | None = None  # (R, L) the probability each token had when committed; NaN elsewhere
+    drafts: list[Draft] = field(default_factory=list)
+
+
+def _stack(rows: list[Prepared]) -> Batch:
+    """Rows padded to one length; padding is masked out of attention."""
     length = max(p.ids.shape[1] for p in rows)
     device = rows[0].ids.device
     # Padding is masked out of attention; any id the embedding holds will do (a config's pad id may lie outside it).
@@ -123,7 +138,7 @@ def _stack(denoiser, rows: list[Prepared]):
     for i, p in enumerate(rows):
         n = p.ids.shape[1]
         ids[i, :n], in_holes[i, :n], code_only[i, :n], attention[i, :n] = p.ids[0], p.in_holes[0], p.code_only[0], 1
-    return ids, in_holes, code_only, (None if bool(attention.all()) else attention)
+    return Batch(rows, ids, in_holes, code_only, None if bool(attention.all()) else attention)
 
 
 @dataclass
@@ -134,9 +149,12 @@ class Decoding:
     line_holes: torch.Tensor | None = None  # (R, L) number of the single-line hole at each position, 0 elsewhere
     line_kinds: torch.Tensor | None = None  # (V,) what each token does to a line (model.sampler)
 
-    def sample(self, denoiser, ids, masked, sampler, attention, code_only, rows: list[int]):
-        """`sample` over the batch rows `rows` (their slices of ids, masked, attention, code_only given)."""
-        return sample(denoiser, ids, masked, sampler, attention_mask=attention, code_only=code_only,
+    def sample(self, denoiser, batch: Batch, masked: torch.Tensor, sampler, rows: list[int]):
+        """`sample` over the batch rows `rows`; `masked` (len(rows), L) is theirs."""
+        pick = torch.tensor(rows, device=batch.ids.device)
+        return sample(denoiser, batch.ids[pick], masked, sampler,
+                      attention_mask=None if batch.attention is None else batch.attention[pick],
+                      code_only=batch.code_only[pick],
                       cache=self.shared.cache_for(rows) if self.shared is not None else None,
                       line_holes=None if self.line_holes is None else self.line_holes[rows], line_kinds=self.line_kinds)
 
@@ -147,7 +165,7 @@ def plan_decoding(denoiser, requests: list[Request], rows: list[Prepared], ids: 
     decoding = Decoding()
     if options.mode != "fill":
         return decoding
-    if options.sampler.cache == "reuse" and hasattr(denoiser, "full_states"):
+    if options.sampler.cache == "reuse" and "reuse" in denoiser.supports_cache:
         decoding.shared = SharedContexts(denoiser, rows, [r.task.options.context_key for r in requests], ids.shape[1],
                                          options.sampler.cache_refresh)
     line_holes = torch.zeros_like(ids, dtype=torch.int32)
@@ -176,11 +194,11 @@ def _row_score(probs: torch.Tensor, ids: torch.Tensor, row: Prepared, skip: set[
     return sum(scores) / len(scores)
 
 
-def _syntax_rounds(denoiser, requests: list[Request], rows: list[Prepared], ids, code_only, attention, probs,
-                   drafts: list[Draft], sampler, trace: Trace, decoding: Decoding) -> None:
+def _syntax_rounds(denoiser, requests: list[Request], batch: Batch, sampler, trace: Trace, decoding: Decoding) -> None:
     """Rows whose file parses worse than without the fill: re-mask the tokens on broken lines, denoise again.
     Only rows that could still win are repaired: those scored above every row of their request that parses."""
     tok, skip = denoiser.tokenizer, _skip_ids(denoiser)
+    rows, ids, probs, drafts = batch.rows, batch.ids, batch.probs, batch.drafts
     for round_no in range(max((r.task.options.syntax_rounds for r in requests), default=0)):
         scores = [_row_score(probs[i], ids[i], row, skip) for i, row in enumerate(rows)]
         best_ok: dict[int, float] = {}  # per request: the best score among rows that already parse no worse
@@ -189,7 +207,7 @@ def _syntax_rounds(denoiser, requests: list[Request], rows: list[Prepared], ids,
             if draft.total_errors <= req.baseline.allowed and \
                     not no_code_where_code_was_asked(req.doc, req.task.spans, draft.fills):
                 best_ok[row.request] = max(best_ok.get(row.request, -math.inf), scores[i])
-        remask = torch.zeros_like(code_only)
+        remask = torch.zeros_like(batch.code_only)
         bad = []
         for i, (row, draft) in enumerate(zip(rows, drafts)):
             req = requests[row.request]
@@ -203,9 +221,7 @@ def _syntax_rounds(denoiser, requests: list[Request], rows: list[Prepared], ids,
                 bad.append(i)
         if not bad:
             return
-        sub = torch.tensor(bad, device=ids.device)
-        new_ids, round_trace = decoding.sample(denoiser, ids[sub], remask[sub], sampler,
-                                               None if attention is None else attention[sub], code_only[sub], bad)
+        new_ids, round_trace = decoding.sample(denoiser, batch, remask[torch.tensor(bad, device=ids.device)], sampler, bad)
         round_trace.remasked = int(remask.sum())
         for j, i in enumerate(bad):
             requests[rows[i].request].rounds = round_no + 1
@@ -256,27 +272,28 @@ def run_infill_batch(denoiser, requests: list[tuple[Document, list[Span], Infill
     first = live[0].task.options
     if any(repr(r.task.options.sampler) != repr(first.sampler) or r.task.options.mode != first.mode for r in live):
         raise ValueError("a batch shares one sampler configuration and fill mode")
-    ids, in_holes, code_only, attention = _stack(denoiser, rows)
-    decoding = plan_decoding(denoiser, live, rows, ids)
+    batch = _stack(rows)
+    decoding = plan_decoding(denoiser, live, rows, batch.ids)
     if first.mode == "refine":
-        ids, trace = refine(denoiser, ids, in_holes, first.sampler, code_only, attention)
+        batch.ids, trace = refine(denoiser, batch.ids, batch.in_holes, first.sampler, attention_mask=batch.attention,
+                                  code_only=batch.code_only)
     else:
-        ids, trace = decoding.sample(denoiser, ids, in_holes, first.sampler, attention, code_only, list(range(len(rows))))
+        batch.ids, trace = decoding.sample(denoiser, batch, batch.in_holes, first.sampler, list(range(len(rows))))
         if first.revise_rounds:
-            own = in_holes & ~torch.isin(ids, torch.tensor(sorted(_skip_ids(denoiser)), device=ids.device))
-            ids, revise_trace = refine(denoiser, ids, own, replace(first.sampler, refine_rounds=first.revise_rounds),
-                                       code_only, attention)
+            own = batch.in_holes & ~torch.isin(batch.ids, torch.tensor(sorted(_skip_ids(denoiser)), device=batch.ids.device))
+            batch.ids, revise_trace = refine(denoiser, batch.ids, own, replace(first.sampler, refine_rounds=first.revise_rounds),
+                                             attention_mask=batch.attention, code_only=batch.code_only)
             trace.merge(revise_trace)
-    probs = trace.commit_probs if trace.commit_probs is not None else torch.full(ids.shape, float("nan"))
+    batch.probs = trace.commit_probs if trace.commit_probs is not None else torch.full(batch.ids.shape, float("nan"))
     trace.commit_probs = None
-    drafts = [_draft(denoiser, live[row.request], row, ids[i]) for i, row in enumerate(rows)]
-    _syntax_rounds(denoiser, live, rows, ids, code_only, attention, probs, drafts, first.sampler, trace, decoding)
+    batch.drafts = [_draft(denoiser, live[row.request], row, batch.ids[i]) for i, row in enumerate(rows)]
+    _syntax_rounds(denoiser, live, batch, first.sampler, trace, decoding)
     results = []
     for k, req in enumerate(live):
         mine = [i for i, row in enumerate(rows) if row.request == k]
         row_trace = replace(trace, committed_per_step=list(trace.committed_per_step), confidences=list(trace.confidences))
-        result = _result(denoiser, req, [rows[i] for i in mine], [drafts[i] for i in mine], ids[mine], probs[mine],
-                         row_trace)
+        result = _result(denoiser, req, [rows[i] for i in mine], [batch.drafts[i] for i in mine], batch.ids[mine],
+                         batch.probs[mine], row_trace)
         results.append(unpin_result(result, req.asked, req.leads))
     it = iter(results)
     return [o if o is not None else next(it) for o in outcomes]
@@ -285,7 +302,7 @@ def run_infill_batch(denoiser, requests: list[tuple[Document, list[Span], Infill
 def run_infill(denoiser, doc: Document, spans: list[Span], options: InfillOptions | None = None) -> InfillResult:
     """Fill `spans` of `doc`; every character outside them is kept as it is."""
     options = options or InfillOptions()
-    if not hasattr(denoiser, "logits"):  # a text-level backend (remote FIM endpoint)
+    if not is_token_level(denoiser):  # a text-level backend (a remote API)
         from .remote_fill import run_remote_infill
         asked = _checked(denoiser, doc, spans, options)
         pinned, spans, leads = pin_indentation(doc, asked) if options.mode == "fill" else (doc, asked, [])

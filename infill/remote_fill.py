@@ -6,12 +6,12 @@ from __future__ import annotations
 import textwrap
 import time
 
-from model.remote import strip_fences
 from model.sampler import Trace
 
 from .checks.acceptance import ParseBaseline, fill_errors, splice
 from .checks.fill_checks import check_fills
 from .decode.candidates import rank_candidates
+from .decode.chat_prompts import fill_messages, refactor_messages, strip_fences
 from .decode.drafts import Draft
 from .decode.lengths import MIN_BUDGET
 from .decode.postprocess import clean_fill, drop_repeated_rest_of_line
@@ -27,6 +27,8 @@ def _fill_span(filler, text: str, span: Span, doc: Document, budget: int, contex
     prompt, suffix = text[max(0, span.start - context_chars):span.start], text[span.end:span.end + context_chars // 3]
     if options.mode == "instruct":
         raw = _rewrite(filler, text, span, doc, budget, prompt, suffix, options.instruction or "")
+    elif filler.follows_instructions:  # a chat model: the hole is marked in the message, the reply is its code
+        raw = strip_fences(filler.chat(fill_messages(prompt, suffix), budget, temperature))
     else:
         raw = filler.complete(prompt, suffix, budget, temperature, extra=list(options.neighbours))
     prefix_line = text[text.rfind("\n", 0, span.start) + 1:span.start]
@@ -35,7 +37,8 @@ def _fill_span(filler, text: str, span: Span, doc: Document, budget: int, contex
 
 def _rewrite(filler, text: str, span: Span, doc: Document, budget: int, before: str, after: str, instruction: str) -> str:
     """A chat model's rewrite of the selection: the code of its reply (a fenced block or the plain reply)."""
-    reply = filler.rewrite(instruction, doc.language.name, before, text[span.start:span.end], after, budget)
+    reply = filler.chat(refactor_messages(instruction, doc.language.name, before, text[span.start:span.end], after),
+                        budget)
     code = textwrap.dedent(strip_fences(reply)).strip("\n")
     if not code.strip():
         raise InfillError("the model's reply to the instruction held no code")

@@ -7,7 +7,8 @@ import threading
 import time
 from concurrent.futures import Future
 
-from infill.engine import run_infill, run_infill_batch
+from infill import run_infill, run_infill_batch
+from model.denoiser import is_token_level
 
 
 class QueueFull(Exception):
@@ -56,7 +57,7 @@ class Batcher:
         if not live:
             return
         try:
-            if hasattr(self.denoiser, "logits"):
+            if is_token_level(self.denoiser):
                 outcomes = run_infill_batch(self.denoiser, [request for request, _ in live])
             else:  # a text-level backend cannot batch
                 outcomes = [run_infill(self.denoiser, *request) for request, _ in live]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import time
 from dataclasses import replace
 from typing import Any
@@ -12,8 +13,8 @@ from pygls.exceptions import JsonRpcContentModified, JsonRpcException, JsonRpcIn
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import JsonRPCNotification, LanguageServerProtocol, lsp_method
 
-from infill.errors import InfillError
-from infill.source.spans import select_cursor, select_range
+from infill import InfillError, select_cursor, select_range
+from model.denoiser import is_token_level
 from model.errors import ModelError
 
 from . import __version__
@@ -55,7 +56,9 @@ class DiffusionServer(LanguageServer):
         self.settings = settings or Settings()
         self.store = DocumentStore()
         self.worker = ModelWorker(self._loader())
-        self.event_loop: asyncio.AbstractEventLoop | None = None  # set by the first request; the worker reports through it
+        # Written on the model thread when a model loads, logged on the event loop when the job that loaded it ends
+        # (the LSP connection is the event loop's alone).
+        self.load_reports: collections.deque[str] = collections.deque()
 
     @property
     def encoding(self) -> str:
@@ -79,9 +82,8 @@ class DiffusionServer(LanguageServer):
                 torch.set_num_threads(settings.threads)
             denoiser = load_denoiser(settings.model, settings.device, settings.remote_model, settings.remote_api,
                                      settings.remote_api_key_env)
-            where = getattr(denoiser, "device", "a remote server")
-            self.event_loop.call_soon_threadsafe(self.log, f"model {denoiser.name} loaded on {where} "
-                                                     f"in {time.perf_counter() - started:.1f} s")
+            where = denoiser.device if is_token_level(denoiser) else "a remote server"
+            self.load_reports.append(f"model {denoiser.name} loaded on {where} in {time.perf_counter() - started:.1f} s")
             return denoiser
         return load
 
@@ -113,7 +115,6 @@ class DiffusionServer(LanguageServer):
 
     async def fill(self, entry: OpenDocument, spans, mode: str, title: str, instruction=None, **options):
         """The fill's result, or None (with the reason logged or shown) when the model cannot give one."""
-        self.event_loop = asyncio.get_running_loop()
         infill_options = replace(self.settings.infill_options(mode, instruction), neighbours=self.store.neighbours(entry.uri),
                                  context_key=entry.uri, **options)
         expected = infill_options.sampler.steps * (1 + infill_options.syntax_rounds)
@@ -122,6 +123,9 @@ class DiffusionServer(LanguageServer):
         except (InfillError, ModelError) as exc:
             self.tell(f"diffusion-lsp: {exc}", types.MessageType.Error if isinstance(exc, ModelError) else types.MessageType.Warning)
             return None
+        finally:
+            while self.load_reports:
+                self.log(self.load_reports.popleft())
 
     async def typing_pause(self, entry: OpenDocument) -> None:
         """While keystrokes come closer together than ghostDebounceMs, wait for a pause: a fill of a version that is

@@ -96,12 +96,13 @@ class CancellableFiller(_Cancellable):
     def complete(self, *args, **kwargs):
         return self._call("complete", *args, **kwargs)
 
-    def rewrite(self, *args, **kwargs):
-        return self._call("rewrite", *args, **kwargs)
+    def chat(self, *args, **kwargs):
+        return self._call("chat", *args, **kwargs)
 
 
 def cancellable(backend, job: Job, stats: WorkerStats):
-    wrapper = CancellableDenoiser if hasattr(backend, "logits") else CancellableFiller
+    from model.denoiser import is_token_level
+    wrapper = CancellableDenoiser if is_token_level(backend) else CancellableFiller
     return wrapper(backend, job, stats)
 
 

@@ -29,7 +29,11 @@ class Denoiser(Protocol):
     vocab_size: int
     max_len: int
     device: torch.device
-    follows_instructions: bool
+    # What it can do, declared rather than probed (DenoiserBase holds the defaults):
+    follows_instructions: bool         # an instruct model: "refactor with an instruction" works
+    train_window: int | None           # the canvas length it was trained on (fills keep near it); None: its max_len
+    supports_cache: tuple[str, ...]    # context caches it implements besides "none" (model.kv_cache.CACHE_MODES)
+    contexts: ReusedContexts | None    # per-document states kept between requests (cache "reuse"), if it keeps them
 
     def logits(self, ids: torch.Tensor, attention_mask: torch.Tensor | None = None,
                positions: torch.Tensor | None = None) -> torch.Tensor:
@@ -38,10 +42,23 @@ class Denoiser(Protocol):
         ...
 
 
-class BuiltinDenoiser:
-    """The project's own bidirectional transformer, loaded from a diffusion-lsp checkpoint directory."""
+class DenoiserBase:
+    """The capabilities a denoiser lacks unless it says otherwise."""
 
-    follows_instructions = False
+    follows_instructions: bool = False
+    train_window: int | None = None
+    supports_cache: tuple[str, ...] = ()
+    contexts: ReusedContexts | None = None
+
+
+def is_token_level(backend) -> bool:
+    """A Denoiser (logits over token ids) rather than a text-level filler (a remote API, model/remote.py), which the
+    engine drives span by span."""
+    return callable(getattr(backend, "logits", None))
+
+
+class BuiltinDenoiser(DenoiserBase):
+    """The project's own bidirectional transformer, loaded from a diffusion-lsp checkpoint directory."""
 
     def __init__(self, model, tokenizer: CodeTokenizer, name: str, meta: dict | None = None):
         self.model, self.tokenizer, self.name = model, tokenizer, name

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import torch
 
+from .denoiser import DenoiserBase
 from .errors import ModelError
 from .hf_checkpoint import bidirectional, cached_hidden, check_fits, head_at, load_weights, read_tokenizer, read_weights
 
@@ -21,8 +22,7 @@ def is_dream_config(config: dict) -> bool:
     return config.get("model_type") in ("Dream", "dream") or "DreamModel" in (config.get("architectures") or [])
 
 
-class DreamDenoiser:
-    follows_instructions = False
+class DreamDenoiser(DenoiserBase):
 
     def __init__(self, directory: Path, device: torch.device):
         from transformers import Qwen2Config, Qwen2ForCausalLM

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import torch
 
+from .denoiser import DenoiserBase
 from .errors import ModelError
 from .hf_checkpoint import bidirectional, cached_hidden, check_fits, head_at, load_weights, read_tokenizer, read_weights
 
@@ -39,8 +40,7 @@ def llama_name(name: str) -> str | None:
     return {"wte.weight": "model.embed_tokens.weight", "ln_f.weight": "model.norm.weight", "ff_out.weight": "lm_head.weight"}.get(name)
 
 
-class LLaDADenoiser:
-    follows_instructions = False
+class LLaDADenoiser(DenoiserBase):
 
     def __init__(self, directory: Path, device: torch.device):
         from transformers import LlamaConfig, LlamaForCausalLM

@@ -8,7 +8,7 @@
 | chat               | POST {base}/chat/completions {model, messages, max_tokens, temperature, stream}   | choices[0].message.content  |
 
 Such endpoints return text, not logits, so they are not Denoisers: the editing layer drives them at text level
-(infill/remote_fill.py). Only `chat` follows instructions ("Refactor with instruction"). Streamed answers stop
+and writes what a chat model is asked (infill/remote_fill.py, infill/decode/chat_prompts.py). Only `chat` follows instructions ("Refactor with instruction"). Streamed answers stop
 as soon as the caller cancels. The API key comes from an environment variable and is never logged.
 """
 
@@ -24,10 +24,6 @@ from .remote_http import JsonClient
 API_KEY_ENV = "DIFFUSION_LSP_API_KEY"
 REMOTE_APIS = ("auto", "openai-completions", "fim", "llama-infill", "chat")
 FIM_HOSTS = ("api.inceptionlabs.ai", "api.mistral.ai", "codestral.mistral.ai")
-FILL_SYSTEM = ("You complete code. The user sends a file with one hole marked <FILL>. Reply with only the code that "
-               "replaces <FILL>: no explanation, no Markdown fences, nothing from before or after the hole.")
-REFACTOR_SYSTEM = ("You rewrite code. Apply the instruction to the code between <selection> and </selection> only. "
-                   "Reply with the rewritten selection in one fenced code block and nothing else.")
 
 
 def _decide_api(base: str, probe: Callable[[str], dict | None]) -> tuple[str, str]:
@@ -103,21 +99,17 @@ class RemoteFiller:
                     "input_extra": [{"filename": name, "text": text} for name, text in extra or []]}
             return self._collect(body, _llama_text, keep_going)
         if api == "chat":
-            messages = [{"role": "system", "content": FILL_SYSTEM}, {"role": "user", "content": f"{prompt}<FILL>{suffix}"}]
-            reply = self._collect({"messages": messages, "max_tokens": max_tokens, "temperature": temperature},
-                                  _choice_text, keep_going)
-            return strip_fences(reply)
+            raise ModelError("a chat API is asked in messages (chat()), not with a prefix and a suffix")
         body = {"prompt": prompt, "suffix": suffix, "max_tokens": max_tokens, "temperature": temperature}
         return self._collect(body, _choice_text, keep_going)
 
-    def rewrite(self, instruction: str, language: str, before: str, selection: str, after: str, max_tokens: int,
-                keep_going: Callable[[], bool] | None = None) -> str:
-        """The chat model's reply to an instruction about the selection (raw: the caller extracts the code)."""
+    def chat(self, messages: list[dict], max_tokens: int, temperature: float = 0.0,
+             keep_going: Callable[[], bool] | None = None) -> str:
+        """A chat model's reply to `messages` (OpenAI's roles and contents), as it wrote it."""
         if self.api != "chat":
-            raise ModelError(f"the remote {self.api} API cannot follow instructions; use a chat endpoint")
-        user = (f"{instruction}\n\n```{language}\n{before}<selection>{selection}</selection>{after}\n```")
-        messages = [{"role": "system", "content": REFACTOR_SYSTEM}, {"role": "user", "content": user}]
-        return self._collect({"messages": messages, "max_tokens": max_tokens, "temperature": 0.0}, _choice_text, keep_going)
+            raise ModelError(f"the remote {self.api} API takes no chat messages; use a chat endpoint")
+        return self._collect({"messages": messages, "max_tokens": max_tokens, "temperature": temperature},
+                             _choice_text, keep_going)
 
 
 def _choice_text(event: dict) -> str | None:
@@ -139,14 +131,3 @@ def _llama_text(event: dict) -> str | None:
     content = event.get("content")
     return content if isinstance(content, str) else None
 
-
-def strip_fences(reply: str) -> str:
-    """The code of a reply: the first fenced block when there is one, else the reply itself."""
-    start = reply.find("```")
-    if start < 0:
-        return reply
-    body_start = reply.find("\n", start)
-    end = reply.find("```", body_start + 1) if body_start >= 0 else -1
-    if body_start < 0:
-        return ""
-    return reply[body_start + 1: end if end >= 0 else len(reply)].rstrip("\n")

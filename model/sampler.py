@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 import time
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import torch
 
@@ -163,13 +163,13 @@ def open_cache(denoiser, options: SamplerOptions, cache: ContextCache | None) ->
         raise ValueError(options.cache)
     if options.cache == "none" or cache is not None:
         return cache
-    supported = getattr(denoiser, "supports_cache", ())
+    supported = denoiser.supports_cache
     if options.cache == "reuse" and "reuse" not in supported:  # the default: the best cache this model keeps
         fallback = next((mode for mode in ("dual", "prefix") if mode in supported), None)
         return ContextCache(fallback, options.cache_refresh) if fallback else None
     if options.cache not in supported:
         raise ModelError(f"the model {denoiser.name!r} keeps no {options.cache} cache "
-                         f"(it supports: {', '.join(getattr(denoiser, 'supports_cache', ())) or 'none'})")
+                         f"(it supports: {', '.join(supported) or 'none'})")
     # Without states to start from, "reuse" decodes like the dual cache.
     return ContextCache("dual" if options.cache == "reuse" else options.cache, options.cache_refresh)
 
@@ -209,7 +209,7 @@ def stop_finished_lines(ids: torch.Tensor, masked: torch.Tensor, line_holes: tor
 
 
 @torch.no_grad()
-def sample(denoiser, ids: torch.Tensor, masked: torch.Tensor, options: SamplerOptions,
+def sample(denoiser, ids: torch.Tensor, masked: torch.Tensor, options: SamplerOptions, *,
            attention_mask: torch.Tensor | None = None, code_only: torch.Tensor | None = None,
            cache: ContextCache | None = None, line_holes: torch.Tensor | None = None,
            line_kinds: torch.Tensor | None = None) -> tuple[torch.Tensor, Trace]:
@@ -280,8 +280,8 @@ def select_low_confidence(confidence: torch.Tensor, editable: torch.Tensor, opti
 
 
 @torch.no_grad()
-def refine(denoiser, ids: torch.Tensor, editable: torch.Tensor, options: SamplerOptions,
-           code_only: torch.Tensor | None = None, attention_mask: torch.Tensor | None = None) -> tuple[torch.Tensor, Trace]:
+def refine(denoiser, ids: torch.Tensor, editable: torch.Tensor, options: SamplerOptions, *,
+           attention_mask: torch.Tensor | None = None, code_only: torch.Tensor | None = None) -> tuple[torch.Tensor, Trace]:
     """Self-correction: re-mask the least confident editable tokens and denoise them again."""
     trace = Trace(commit_probs=torch.full(ids.shape, math.nan, device=ids.device))
     ids, editable = ids.clone(), editable.clone().to(torch.bool)

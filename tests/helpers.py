@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import torch
 
+from model.denoiser import DenoiserBase
+
 
 class RecordingDenoiser:
     """Wraps a denoiser and keeps a copy of every canvas it was called with."""
@@ -22,13 +24,11 @@ class RecordingDenoiser:
         return self.inner.logits(ids, attention_mask, positions=positions)
 
 
-class OracleDenoiser:
+class OracleDenoiser(DenoiserBase):
     """Knows the text each hole should get, but is confidently wrong on chosen tokens for its first `lie_calls` calls.
 
     It learns where the holes are from the first call (every hole position is masked then).
     """
-
-    follows_instructions = False
 
     def __init__(self, real, hole_texts: list[str], budget: int, lies: dict[int, int] | None = None, lie_calls: int = 1):
         self.tokenizer, self.name = real.tokenizer, "oracle"
@@ -58,11 +58,9 @@ class OracleDenoiser:
         return out if positions is None else out[positions]
 
 
-class ScriptedDenoiser:
+class ScriptedDenoiser(DenoiserBase):
     """Writes `script` into every hole of every row, whatever the canvas: the k-th masked position of a row gets the
     k-th script token (then <|pad|>); where <|pad|> is not allowed its second choice is `filler`."""
-
-    follows_instructions = False
 
     def __init__(self, real, script: str, filler: str = "x"):
         for name in ("tokenizer", "mask_id", "pad_id", "eos_id", "vocab_size", "max_len"):

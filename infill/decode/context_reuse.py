@@ -35,7 +35,7 @@ class SharedContexts:
             best = self.reference.get(row.request)
             if best is None or sum(row.lengths) > sum(rows[best].lengths):
                 self.reference[row.request] = i
-        store = getattr(denoiser, "contexts", None)
+        store = denoiser.contexts
         self.states = {request: states_for(denoiser, rows[i].ids[0].tolist(), keys[request], store)
                        for request, i in self.reference.items()}
 

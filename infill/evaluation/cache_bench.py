@@ -89,7 +89,7 @@ def cache_speed(denoiser, path: Path, tokens: int = 64, repeats: int = 3) -> dic
     span = replace(select_function_body(doc, function_by_name(doc, BENCH_FUNCTION)), budget=tokens)
     fixed = dict(syntax_rounds=0, max_fill_tokens=tokens, lengths="exact")
     rows = []
-    supported = ("none", *getattr(denoiser, "supports_cache", ()))
+    supported = ("none", *denoiser.supports_cache)
     for setup in tqdm([s for s in (BASELINE, *SETUPS) if s.cache in supported], desc="cache speed", unit="setup",
                       file=sys.stderr):
         times, result = [], None
@@ -167,7 +167,7 @@ def typing_replay(denoiser, texts: list[str], limit: int, policies: list[ReusePo
     """Held-out lines typed again character by character, a ghost-text request after each keystroke, with the
     document's states reused under each refresh policy (the first policy is the reference: always fresh). Reports
     how often a policy's ghost text equals the always-fresh one, line exact match (typed + ghost) and speed."""
-    store = getattr(denoiser, "contexts", None)
+    store = denoiser.contexts
     if store is None:
         raise ValueError(f"the model {denoiser.name!r} keeps no states between requests")
     saved = store.policy
@@ -203,7 +203,7 @@ def compare_caches(denoiser, path: Path, problems: list[Problem], texts: list[st
                    tokens: int = 64, repeats: int = 3, policies: tuple[ReusePolicy, ...] = TYPING_POLICIES) -> dict:
     """The whole comparison as one JSON-able report; quality parts are skipped when asked for none."""
     report = {"model": denoiser.name, "device": str(denoiser.device), "speed": cache_speed(denoiser, path, tokens, repeats)}
-    supported = ("none", *getattr(denoiser, "supports_cache", ()))
+    supported = ("none", *denoiser.supports_cache)
     setups = [s for s in [*SETUPS, *GHOST_SETUPS] if s.cache in supported]
     if problems:
         report["humaneval_single_line"] = {"problems": len(problems), "setups": humaneval_quality(denoiser, problems, setups)}

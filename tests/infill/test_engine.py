@@ -7,6 +7,7 @@ from infill.source.document import Document
 from infill.source.languages import language_for_id
 from infill.source.spans import function_by_name, select_function_body, select_holes
 from infill.task import InfillOptions, Span
+from model.denoiser import DenoiserBase
 from model.sampler import SamplerOptions
 from tests.helpers import OracleDenoiser
 
@@ -162,7 +163,7 @@ def test_one_line_fills_never_repeat_the_rest_of_the_line(tiny_denoiser, source,
     assert result.text == expected
 
 
-class PadPreferringDenoiser:
+class PadPreferringDenoiser(DenoiserBase):
     """Prefers <|pad|> everywhere (as an undertrained model does); its second choice is the token for `x`."""
 
     def __init__(self, real):

@@ -6,13 +6,14 @@ import time
 
 import pytest
 
-from infill.source.document import Document
+from infill.decode.chat_prompts import fill_messages, strip_fences
 from infill.engine import run_infill
+from infill.source.document import Document
 from infill.source.languages import language_for_id
 from infill.source.spans import select_holes, select_range
 from infill.task import InfillOptions
 from model.errors import ModelError
-from model.remote import RemoteFiller, _decide_api, strip_fences
+from model.remote import RemoteFiller, _decide_api
 from model.remote_http import RemoteCancelled
 from tests.lsp_server.api_standins import StandIn
 
@@ -37,7 +38,10 @@ def stand_in(request):
 def test_each_api_gets_its_own_request_shape(stand_in, api, path, stream):
     server = stand_in(llama=api == "llama-infill")
     filler = RemoteFiller(f"{server.origin}/v1", model="mercury-edit-2", api=api, stream=stream)
-    text = filler.complete("a = ", "\nprint(a)\n", 16, extra=[("util.py", "def helper(): pass\n")])
+    if api == "chat":  # a chat model is asked in messages (infill/decode/chat_prompts.py writes them)
+        text = filler.chat(fill_messages("a = ", "\nprint(a)\n"), 16)
+    else:
+        text = filler.complete("a = ", "\nprint(a)\n", 16, extra=[("util.py", "def helper(): pass\n")])
     assert text == "x + 1"
     [(seen_path, headers, body)] = server.requests
     assert seen_path == path and body.get("stream", False) == stream

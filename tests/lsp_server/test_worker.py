@@ -3,9 +3,10 @@ import threading
 import pytest
 
 from lsp_server.worker import JobCancelled, ModelWorker
+from model.denoiser import DenoiserBase
 
 
-class CountingModel:
+class CountingModel(DenoiserBase):
     def __init__(self, name):
         self.name, self.calls = name, 0
 

@@ -1,6 +1,7 @@
 import pytest
 import torch
 
+from model.denoiser import DenoiserBase
 from model.sampler import STRATEGIES, SamplerOptions, defer_stutters, refine, sample
 from tests.helpers import RecordingDenoiser
 
@@ -68,7 +69,7 @@ def test_temperature_sampling_is_seeded(tiny_denoiser):
     assert torch.equal(a, b)
 
 
-class StutterDenoiser:
+class StutterDenoiser(DenoiserBase):
     """Vocabulary of five: a mask, pad, eos, `book` (A) and `.` (B). A masked position after a mask or other text
     guesses A (a little surer the further left it is); right after an A it is sure of B. A parallel step that
     commits two neighbours at once, neither seeing the other, writes A A: a stutter."""

@@ -4,12 +4,13 @@ import math
 
 import torch
 
+from model.denoiser import DenoiserBase
 from model.training.objective import diffusion_loss
 from model.training.validation import code_windows, masked_code_metrics
 from tests.conftest import EXAMPLES
 
 
-class UniformDenoiser:
+class UniformDenoiser(DenoiserBase):
     """Predicts every token with the same probability: its CE is exactly log(V)."""
 
     def __init__(self, real):

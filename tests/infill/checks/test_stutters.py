@@ -9,7 +9,7 @@ from infill.engine import run_infill
 from infill.source.document import Document
 from infill.source.languages import language_for_id
 from infill.source.spans import select_cursor
-from infill.task import Fill, InfillOptions, Span
+from infill.task import Fill, InfillOptions
 from model.sampler import SamplerOptions
 from tests.helpers import OracleDenoiser
 

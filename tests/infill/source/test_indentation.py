@@ -86,6 +86,7 @@ class EchoFiller:
     """A text-level backend (as a FIM endpoint is): records the prompt it saw, answers with a fixed completion."""
 
     name = "echo-fim"
+    follows_instructions = False  # a FIM endpoint: asked with a prefix and a suffix, not in chat messages
 
     def __init__(self, answer: str):
         self.answer, self.prompts = answer, []
