@@ -9,6 +9,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from model.plotting import pyplot
 from model.sampler import SamplerOptions
 
 from ..engine import run_infill
@@ -59,9 +60,7 @@ def compare_strategies(denoiser, path: Path, tokens: int = 64, steps: int = 16, 
 
 
 def plot_strategies(report: dict, path: Path) -> None:
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     rows = report["strategies"]
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))

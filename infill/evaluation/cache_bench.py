@@ -14,6 +14,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from model.kv_cache import ReusePolicy
+from model.plotting import pyplot
 from model.sampler import SamplerOptions
 
 from ..engine import run_infill
@@ -215,9 +216,7 @@ def compare_caches(denoiser, path: Path, problems: list[Problem], texts: list[st
 
 
 def plot_caches(report: dict, path: Path) -> None:
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     panels = [k for k in ("humaneval_single_line", "heldout_lines", "typing") if k in report]
     rows_of_panels = 1 if len(panels) < 2 else 2  # a speed-only run (random weights) gets one row, not empty panels

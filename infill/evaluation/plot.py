@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from model.plotting import pyplot
+
 METRICS = [("pass_at_1", "pass@1"), ("exact_match", "exact match"), ("shown_that_parse", "shown fills that parse"),
            ("holes_with_code", "holes that got code")]
 
@@ -16,9 +18,7 @@ def _title(report: dict) -> str:
 
 def plot_reports(reports: list[dict], path: Path) -> None:
     """A row of bar charts per report: each metric it has, one bar per decoder; model calls on the right."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     fig, axes = plt.subplots(len(reports), 2, figsize=(12, 3.2 * len(reports)), squeeze=False)
     for (ax, ax_nfe), report in zip(axes, reports):

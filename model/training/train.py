@@ -17,6 +17,7 @@ from tqdm import tqdm
 from ..checkpoint import load_checkpoint, save_checkpoint
 from ..config import ModelConfig
 from ..denoiser import BuiltinDenoiser
+from ..plotting import PlotsUnavailable, pyplot
 from ..tokenizer import CodeTokenizer, train_tokenizer
 from ..transformer import DiffusionTransformer
 from .corpus import read_records
@@ -97,9 +98,7 @@ def _load_or_train_tokenizer(out: Path, texts: list[str], vocab_size: int) -> Co
 
 
 def plot_curve(log: list[dict], path: Path) -> None:
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     fig, ax = plt.subplots(figsize=(7, 4))
     train = [r for r in log if "train_loss" in r]
@@ -260,7 +259,8 @@ def train(opts: TrainOptions) -> Path:
             model.train()
             torch.save(optim.state_dict(), optim_path)
             state_path.write_text(json.dumps(state))
-            plot_curve(state["log"], out / "loss.png")
+            with contextlib.suppress(PlotsUnavailable):  # the curve is a convenience: no matplotlib, no loss.png
+                plot_curve(state["log"], out / "loss.png")
             if snapshot:  # a copy of the checkpoint just written, never a stale one
                 shutil.copytree(ckpt_dir, out / "snapshots" / f"step_{state['step']}", dirs_exist_ok=True)
     bar.close()
