@@ -1,15 +1,15 @@
 """The GPU recipe: train a larger built-in model from a packed corpus in wall-clock chunks, each ending in fp16
-weight shards small enough to come back from a device machine (<= 15 MiB a file, 8 files).
+weight shards (<= 15 MiB a file), so a run can stop and go on anywhere: on a shared or pre-emptible GPU, or on a
+machine the corpus and weights are copied to and from.
 
-On the device machine (one call under its 10-minute limit fits a session's 15 minutes of device time; a run
-continues in later calls or sessions with --resume, the cosine schedule spanning --total-seconds):
-    python -m model.training.gpu_recipe --pack runs/pack --out "$OUT" --seconds 420 --device cuda
-    python -m model.training.gpu_recipe --pack runs/pack --resume runs/gpu-chunk --out "$OUT" ...   # a next chunk
-Here: `diffusion-lsp train import-shards --shards DIR --out runs/gpu`, then evaluate and `train export`.
+On the GPU machine (a run continues with --resume, its cosine schedule spanning --total-seconds):
+    python -m model.training.gpu_recipe --pack runs/pack --out runs/gpu-chunk1 --seconds 420 --device cuda
+    python -m model.training.gpu_recipe --pack runs/pack --resume runs/gpu-chunk1 --out runs/gpu-chunk2 ...
+Then: `diffusion-lsp train import-shards --shards DIR --out runs/gpu`, evaluate, and `train export`.
 Examples are uniformly masked windows (code tokens are what the model must learn; the ablations found pad
-examples cost fills more than they give); --uniform-fraction < 1 mixes in line holes with a <|pad|> surplus. A resumed chunk starts Adam afresh
-(its states would not fit the way back) with a short warm-up.
-"""
+examples cost fills more than they give); --uniform-fraction < 1 mixes in line holes with a <|pad|> surplus. A
+resumed chunk starts Adam afresh (only fp16 weights are kept between chunks, to keep them small) with a short
+warm-up."""
 
 from __future__ import annotations
 

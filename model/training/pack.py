@@ -1,7 +1,7 @@
-"""Pack a corpus into token arrays small enough to travel to a GPU machine (the device tool carries <= 64 MiB).
+"""Pack a corpus into token arrays small enough to copy to a GPU machine (tens of MiB for ~100M tokens).
 
 Tokens are uint16 in xz-compressed chunks (code tokens compress ~5x, so a 56 MiB pack holds ~150M tokens instead
-of ~29M), files drawn by the training language mix without repeats; the device machine decompresses the chunks
+of ~29M), files drawn by the training language mix without repeats; the training machine decompresses the chunks
 in parallel threads (lzma releases the GIL) in seconds.
 """
 

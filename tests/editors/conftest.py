@@ -1,4 +1,4 @@
-"""The VS Code extension built once per test session with `npm ci && npm run package`, as a user would."""
+"""The VS Code extension built once per test run with `npm ci && npm run package`, as a user would."""
 
 import shutil
 import subprocess

@@ -18,7 +18,7 @@ SOURCE = 'def add(a, b):\n    """Add a and b."""\n    pass\n\n\ndef main():\n   
 
 
 @pytest.fixture(scope="module")
-def session(tmp_path_factory, echo_checkpoint):
+def nvim_run(tmp_path_factory, echo_checkpoint):
     tmp = tmp_path_factory.mktemp("nvim")
     (tmp / "example.py").write_text(SOURCE)
     env = {**os.environ, "DIFFUSION_PLUGIN": str(ROOT / "editors" / "nvim"), "DIFFUSION_E2E_FILE": str(tmp / "example.py"),
@@ -32,31 +32,31 @@ def session(tmp_path_factory, echo_checkpoint):
     return out
 
 
-def test_ghost_text_is_shown_and_accepted(session):
-    assert session["attached"]
-    assert session["ghost"] and "\n" not in session["ghost"]
-    line = session["before"].split("\n")[6]
+def test_ghost_text_is_shown_and_accepted(nvim_run):
+    assert nvim_run["attached"]
+    assert nvim_run["ghost"] and "\n" not in nvim_run["ghost"]
+    line = nvim_run["before"].split("\n")[6]
     assert line == "    total = add()"
-    expected = session["before"].replace(line, line[:16] + session["ghost"] + line[16:], 1)
-    assert session["accepted"] and session["after_accept"] == expected, "inserted at the cursor, nothing else changed"
-    assert session["cursor"] == [7, 16 + len(session["ghost"].encode())]
+    expected = nvim_run["before"].replace(line, line[:16] + nvim_run["ghost"] + line[16:], 1)
+    assert nvim_run["accepted"] and nvim_run["after_accept"] == expected, "inserted at the cursor, nothing else changed"
+    assert nvim_run["cursor"] == [7, 16 + len(nvim_run["ghost"].encode())]
 
 
-def test_typing_clears_and_stale_responses_are_dropped(session):
-    assert session["cleared_on_typing"]
-    assert not session["stale_shown"]
+def test_typing_clears_and_stale_responses_are_dropped(nvim_run):
+    assert nvim_run["cleared_on_typing"]
+    assert not nvim_run["stale_shown"]
 
 
-def test_implement_function_body_edits_only_the_body(session):
-    assert session["implemented"]
-    before, after = session["before_action"].split("\n"), session["after_action"].split("\n")
+def test_implement_function_body_edits_only_the_body(nvim_run):
+    assert nvim_run["implemented"]
+    before, after = nvim_run["before_action"].split("\n"), nvim_run["after_action"].split("\n")
     assert after[:2] == before[:2] and after[-5:] == before[-5:]
     assert after[2:-5] != ["    pass"]
 
 
-def test_checkhealth(session):
-    assert "diffusion-lsp" in session["health"]
-    assert "server command found" in session["health"]
-    assert "model      " in session["health"] and ": ok (" in session["health"], "doctor's model line is reported"
-    assert "MISSING" not in session["health"]
-    assert "client running" in session["health"]
+def test_checkhealth(nvim_run):
+    assert "diffusion-lsp" in nvim_run["health"]
+    assert "server command found" in nvim_run["health"]
+    assert "model      " in nvim_run["health"] and ": ok (" in nvim_run["health"], "doctor's model line is reported"
+    assert "MISSING" not in nvim_run["health"]
+    assert "client running" in nvim_run["health"]

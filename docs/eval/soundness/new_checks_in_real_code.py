@@ -1,4 +1,4 @@
-"""How often real code holds what the 2026-12-02 (sixth session) checks would flag if a fill wrote it, with nothing
+"""How often real code holds what the 2026-12-02 checks would flag if a fill wrote it, with nothing
 of the file exempted: every identifier that repeats a piece three times (infill/checks/stutters.py, all languages) and
 every `if c: return x` that the code after it returns anyway (infill/checks/python/pointless.py, Python). Held-out corpus
 files, the pygls held-out package and (the held-out Python is mostly VTK's test scripts) --train-python training

@@ -1,4 +1,5 @@
 #!/bin/bash
 # Usage: docs/eval/v10/eval.sh CHECKPOINT -- v9 (then model/weights) and CHECKPOINT side by side with today's code, and
-# v9 with the code before that session's checks (d3a18af, worktree /tmp/before), into docs/eval/v10/
-exec /work/main/docs/eval/compare_models.sh /work/main/docs/eval/v10 v9 v10 "$1"
+# v9 with the code before that day's checks (d3a18af, worktree /tmp/before), into docs/eval/v10/
+HERE=$(cd "$(dirname "$0")" && pwd)
+exec "$HERE/../compare_models.sh" "$HERE" v9 v10 "$1"

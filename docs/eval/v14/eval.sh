@@ -3,8 +3,9 @@
 # (fixed 200) and held-out line exact match (fixed 200 pygls lines), one thread each, all side by side with today's
 # code, training paused meanwhile. JSON and every fill go to docs/eval/v14/NAME.{single,em}[.samples].json[l].
 set -e
-cd /work/main && . .venv/bin/activate
-OUT=/work/main/docs/eval/v14
+ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
+cd $ROOT && . .venv/bin/activate
+OUT=$ROOT/docs/eval/v14
 export OMP_NUM_THREADS=1
 pkill -STOP -f "train run" || true
 start=$(date +%s)
