@@ -19,6 +19,7 @@ from model.sampler import Trace, line_token_kinds, refine, sample
 from .checks.acceptance import ParseBaseline, splice
 from .checks.fill_checks import check_fills
 from .decode.candidates import hole_scores, no_code_where_code_was_asked, rank_candidates
+from .decode.confidence import hole_pieces
 from .decode.context import Canvas, build_canvas, instruction_canvas
 from .decode.context_reuse import SharedContexts
 from .decode.drafts import Draft, make_draft, remask_errors
@@ -237,7 +238,9 @@ def _syntax_rounds(denoiser, requests: list[Request], batch: Batch, sampler, tra
 def _result(denoiser, req: Request, rows: list[Prepared], drafts: list[Draft], ids, probs, trace: Trace) -> InfillResult:
     skip, spans, options = _skip_ids(denoiser), req.task.spans, req.task.options
     scores = [hole_scores(probs[i], ids[i], row.canvas.holes, skip) for i, row in enumerate(rows)]
-    ranked = rank_candidates(req.doc, spans, drafts, scores, [row.lengths for row in rows], req.baseline, options)
+    pieces = [hole_pieces(denoiser.tokenizer, ids[i], probs[i], row.canvas.holes, skip) for i, row in enumerate(rows)]
+    ranked = rank_candidates(req.doc, spans, drafts, scores, [row.lengths for row in rows], req.baseline, options,
+                             pieces)
     best = ranked[0]
     text = splice(req.doc.text, best.fills)
     check = check_fills(req.doc, best.fills, spans)

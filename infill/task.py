@@ -44,6 +44,9 @@ class InfillOptions:
     neighbours: tuple[tuple[str, str], ...] = ()  # (file name, text) of other open files, for remote APIs that take them
     context_key: str = ""           # the document's identity (its URI): cache mode "reuse" keeps its states between requests
     max_lengths: int = 6            # length search: candidate lengths per hole (fewer is faster; ghost text uses few)
+    # Ghost text: cut each fill at its first token the model committed with less than this probability (0: keep all;
+    # infill/decode/confidence.py). Backends that return text without probabilities are not cut.
+    min_confidence: float = 0.0
 
 
 @dataclass
@@ -72,6 +75,8 @@ class Candidate:
     errors: int               # problems of the whole file with these fills (parse errors, defects: infill/checks/fill_checks.py)
     accepted: bool            # the file has no more problems than without the fill
     lengths: list[int] = field(default_factory=list)  # the hole lengths it was decoded at (token positions)
+    pieces: list[list[tuple[str, float]]] = field(default_factory=list)  # per fill: decoded tokens, commit probability
+    confidence: float = 1.0   # the lowest commit probability among the tokens the fills show
 
 
 @dataclass

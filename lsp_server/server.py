@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import dataclasses
 import time
 from dataclasses import replace
 from typing import Any
@@ -13,7 +14,7 @@ from pygls.exceptions import JsonRpcContentModified, JsonRpcException, JsonRpcIn
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import JsonRPCNotification, LanguageServerProtocol, lsp_method
 
-from infill import InfillError, select_cursor, select_range
+from infill import InfillError, InfillOptions, select_cursor, select_range
 from model.denoiser import is_token_level
 from model.errors import ModelError
 
@@ -22,7 +23,7 @@ from .actions import TITLES, action_spans, available_actions
 from .conversions import encoding_name, inline_items, offset_of, offsets_of, workspace_edit
 from .documents import DocumentStore, OpenDocument
 from .jobs import fill_work, run_job
-from .settings import Settings, apply_settings, backend_settings
+from .settings import Settings, apply_settings, backend_settings, ghost_options, ghost_threshold
 from .worker import ModelWorker
 
 REFACTOR_COMMAND = "diffusion.refactor"
@@ -113,10 +114,9 @@ class DiffusionServer(LanguageServer):
         except InfillError as exc:
             raise JsonRpcInvalidParams(str(exc)) from None
 
-    async def fill(self, entry: OpenDocument, spans, mode: str, title: str, instruction=None, **options):
+    async def fill(self, entry: OpenDocument, spans, title: str, options: InfillOptions):
         """The fill's result, or None (with the reason logged or shown) when the model cannot give one."""
-        infill_options = replace(self.settings.infill_options(mode, instruction), neighbours=self.store.neighbours(entry.uri),
-                                 context_key=entry.uri, **options)
+        infill_options = replace(options, neighbours=self.store.neighbours(entry.uri), context_key=entry.uri)
         expected = infill_options.sampler.steps * (1 + infill_options.syntax_rounds)
         try:
             return await run_job(self, entry, fill_work(entry, spans, infill_options), title, expected)
@@ -139,7 +139,7 @@ class DiffusionServer(LanguageServer):
 
     async def edit_fill(self, entry: OpenDocument, spans, mode: str, title: str, instruction=None):
         """A fill to apply as an edit; None, with the user told why, when nothing parses as well as the code did."""
-        result = await self.fill(entry, spans, mode, title, instruction)
+        result = await self.fill(entry, spans, title, self.settings.infill_options(mode, instruction))
         if result is not None and not result.accepted:
             self.tell(f"diffusion-lsp: {title}: {result.refusal()}; nothing was changed")
             return None
@@ -200,10 +200,10 @@ async def inline_completion(ls: DiffusionServer, params: types.InlineCompletionP
         ls.log(f"no completion for {entry.uri}: {entry.unsupported}")
         return []
     span = select_cursor(entry.document, ls.offset(entry, params.position))
+    if ghost_threshold(ls.settings, entry.document.language.name) >= 1.0:
+        return []  # calibrated: this model's ghost text in this language is wrong more often than right
     await ls.typing_pause(entry)
-    result = await ls.fill(entry, [span], "fill", "Completing", candidates=ls.settings.candidates, cut_back=True,
-                           max_lengths=ls.settings.ghost_lengths, context_tokens=ls.settings.ghost_context_tokens,
-                           max_fill_tokens=ls.settings.ghost_max_tokens, keep_to_train_window=False)
+    result = await ls.fill(entry, [span], "Completing", ghost_options(ls.settings, entry.document.language.name))
     return types.InlineCompletionList(items=inline_items(entry.document, result, ls.settings.candidates, ls.encoding))
 
 
@@ -256,5 +256,6 @@ async def refactor(ls: DiffusionServer, *args):
 
 @server.command(STATS_COMMAND)
 def stats(ls: DiffusionServer, *args):
-    """What the model thread has done: jobs, skipped jobs, model calls, calls wasted on outdated versions."""
-    return ls.worker.stats.as_dict()
+    """What the model thread has done (jobs, skipped jobs, model calls, calls wasted on outdated versions) and the
+    settings in force, as the server understood them."""
+    return {**ls.worker.stats.as_dict(), "settings": dataclasses.asdict(ls.settings)}

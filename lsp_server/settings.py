@@ -14,6 +14,13 @@ from model.sampler import STRATEGIES, SamplerOptions
 
 _converter = cattrs.Converter(forbid_extra_keys=True)
 
+# The built-in model's ghost-text confidence thresholds, chosen on held-out calibration files (`diffusion-lsp eval
+# typing --calibrate`, docs/ghost-text.md): per language, the one that saves the most characters while at least 40%
+# of what is shown is right; 1.0 shows nothing where no threshold gets there. Languages not calibrated, and every
+# other model, take DEFAULT_GHOST_CONFIDENCE.
+GHOST_CONFIDENCE_BY_LANGUAGE = {"python": 0.6, "go": 1.0, "typescript": 1.0, "tsx": 1.0}
+DEFAULT_GHOST_CONFIDENCE = 0.5
+
 
 @dataclass(kw_only=True, frozen=True)
 class Settings:
@@ -37,6 +44,9 @@ class Settings:
     ghost_context_tokens: int = 1024   # ghost text: the most surrounding code the model sees
     ghost_max_tokens: int = 32         # ghost text: cap on one suggestion's tokens (a few lines)
     ghost_debounce_ms: int = 50        # keystrokes closer than this: wait for a pause before running the model
+    # Ghost text stops at its first token the model is less sure of than this (0 shows all); None: the built-in
+    # model's threshold calibrated for the language (GHOST_CONFIDENCE_BY_LANGUAGE), DEFAULT_GHOST_CONFIDENCE otherwise.
+    ghost_min_confidence: float | None = None
     threads: int = 0                   # CPU threads for the model; 0: torch's default (the physical cores)
     max_document_bytes: int = 1_000_000
     progress_delay_ms: int = 300       # jobs running longer than this report $/progress
@@ -72,6 +82,8 @@ class Settings:
             raise ValueError("ghostLengths must be between 1 and 6")
         if not 1 <= self.ghost_max_tokens <= 1024:
             raise ValueError("ghostMaxTokens must be between 1 and 1024")
+        if self.ghost_min_confidence is not None and not 0.0 <= self.ghost_min_confidence < 1.0:
+            raise ValueError("ghostMinConfidence must be in [0, 1), or null for the calibrated thresholds")
         if not 0 <= self.ghost_debounce_ms <= 2000:
             raise ValueError("ghostDebounceMs must be between 0 and 2000")
         if not 64 <= self.ghost_context_tokens <= 32768:
@@ -84,6 +96,24 @@ class Settings:
             raise ValueError("progressDelayMs must be between 0 and 60000")
         if not self.model.strip():
             raise ValueError("model must not be empty")
+
+
+def ghost_threshold(settings: Settings, language: str) -> float:
+    """The confidence ghost text must have in `language`: the setting, else the calibrated threshold."""
+    if settings.ghost_min_confidence is not None:
+        return settings.ghost_min_confidence
+    if settings.model == "builtin":
+        return GHOST_CONFIDENCE_BY_LANGUAGE.get(language, DEFAULT_GHOST_CONFIDENCE)
+    return DEFAULT_GHOST_CONFIDENCE
+
+
+def ghost_options(settings: Settings, language: str) -> InfillOptions:
+    """What a ghost-text request asks of the engine: the rest of the line (or a block) at the cursor, few candidate
+    lengths, the whole context, cut where the model stops being sure and cut back where it breaks the file."""
+    return replace(settings.infill_options("fill"), candidates=settings.candidates, cut_back=True,
+                   max_lengths=settings.ghost_lengths, context_tokens=settings.ghost_context_tokens,
+                   max_fill_tokens=settings.ghost_max_tokens, keep_to_train_window=False,
+                   min_confidence=ghost_threshold(settings, language))
 
 
 def backend_settings(settings: Settings) -> tuple:

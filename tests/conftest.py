@@ -38,8 +38,8 @@ def build_tiny_checkpoint(directory: Path | None = None) -> Path:
 
 
 def build_echo_checkpoint(directory: Path | None = None, word: str = "1") -> Path:
-    """A model that writes `word` at every masked position: its blocks are zero, so each position's state is its own
-    embedding, and the mask's embedding is `word`'s. Its fills (`1`, `111`, ...) parse wherever an expression may
+    """A model that writes `word` at every masked position, sure of it: its blocks are zero, so each position's state
+    is its own embedding, and the mask's embedding is `word`'s. Its fills (`1`, `111`, ...) parse wherever an expression may
     stand and read no undefined name, which makes it the deterministic stand-in for editor tests that need a fill
     to be accepted."""
     directory = directory or Path(tempfile.mkdtemp(prefix="echo_model_"))
@@ -55,6 +55,7 @@ def build_echo_checkpoint(directory: Path | None = None, word: str = "1") -> Pat
                     param.zero_()
         [target] = tok.encode(word)
         model.embed.weight[tok.mask_id] = model.embed.weight[target] * 4
+        model.norm.weight.mul_(50)  # sharp logits: it is sure of `word`, as ghost text's confidence cut requires
     save_checkpoint(directory, model, tok)
     return directory
 

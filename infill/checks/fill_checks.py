@@ -1,6 +1,6 @@
 """Everything a filled file is checked for, in one pass: tree-sitter's ERROR/MISSING nodes, CPython's verdict
-(Python), and the defects of fills that parse but would not be kept (infill/checks/soundness.py, python_soundness.py,
-foreign_locals.py, stutters.py)."""
+(Python), and the defects of fills that parse but would not be kept (infill/checks/soundness.py, python/soundness.py,
+python/unbound.py, foreign_locals.py, stutters.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from ..source.syntax import BIG_FILE_CHARS, errors_within, python_module, splice
 from ..task import Fill, Span
 from .foreign_locals import locals_of_other_functions
 from .python.soundness import python_defects
+from .python.unbound import unbound_names
 from .soundness import Defect, unreachable_statements
 from .stutters import stuttered_names
 
@@ -101,4 +102,6 @@ def check_fills(doc: Document, fills: list[Fill], spans: Sequence[Span] = ()) ->
                        [r for r, span in zip(ranges, spans) if not span.open_ended]) + \
         locals_of_other_functions(tree, text, data, ranges, doc.language) + \
         stuttered_names(tree, text, data, doc.text, ranges)
+    if doc.language.name == "python":  # ghost text: the line being typed rarely compiles, so tree-sitter is asked
+        defects += unbound_names(tree, text, data, [r for r, span in zip(ranges, spans) if span.open_ended])
     return FillCheck(text, ranges, tree_error_ranges(tree, data), rejected, defects)

@@ -9,12 +9,15 @@ import torch
 from ..checks.acceptance import ParseBaseline, error_count, longest_acceptable_prefix
 from ..source.document import Document
 from ..source.languages import has_code
+from ..source.spans import in_comment_or_string
 from ..task import Candidate, Fill, InfillOptions, Span
+from .confidence import Pieces, confidence, confident_prefix
 from .drafts import Draft
 from .postprocess import drop_repeated_rest_of_line
 
 # Kinds that may rightly come back empty: the rest of a line when nothing fits.
 MAY_BE_EMPTY = frozenset({"line"})
+MIN_GHOST_CHARS = 2  # ghost text shorter than this (white space aside) is not worth showing
 
 
 def hole_scores(probs: torch.Tensor, ids: torch.Tensor, holes, skip: set[int]) -> list[float]:
@@ -31,10 +34,15 @@ def hole_scores(probs: torch.Tensor, ids: torch.Tensor, holes, skip: set[int]) -
 def usable(doc: Document, span: Span, fill: Fill) -> bool:
     """A fill that gives the span what it asked for: code, unless the span may stay empty (the rest of a line at
     the cursor) or held only comments (a comment rewritten). Nothing but comments (`# %%`, `// TODO`) is no answer,
-    nor is code replaced by them: that deletes it."""
+    nor is code replaced by them: that deletes it; ghost text may be prose only where the cursor is in a comment or
+    a string."""
     original = doc.text[span.start:span.end]
+    if span.open_ended and 0 < len("".join(fill.text.split())) < MIN_GHOST_CHARS:
+        return False  # one character of ghost text saves one keystroke and costs a read
     if has_code(fill.text, doc.language):
         return True
+    if span.open_ended and fill.text.strip() and not in_comment_or_string(doc, span.start):
+        return False  # ghost text of only a comment where code is typed leaves the statement as unfinished
     if has_code(original, doc.language):
         return False
     return span.kind in MAY_BE_EMPTY or (bool(fill.text.strip()) and bool(original.strip()))
@@ -45,13 +53,25 @@ def no_code_where_code_was_asked(doc: Document, spans: list[Span], fills: list[F
 
 
 def _candidate(doc: Document, spans: list[Span], fills: list[Fill], score: float, baseline: ParseBaseline,
-               lengths: list[int], errors: int | None = None) -> Candidate:
+               lengths: list[int], errors: int | None = None, pieces: list[Pieces] | None = None) -> Candidate:
     errors = error_count(doc, fills, spans) if errors is None else errors
     accepted = errors <= baseline.allowed and not no_code_where_code_was_asked(doc, spans, fills)
-    return Candidate(fills, score, errors, accepted, lengths)
+    pieces = pieces or []
+    sure = min((confidence(f.text, p) for f, p in zip(fills, pieces)), default=1.0)
+    return Candidate(fills, score, errors, accepted, lengths, pieces, sure)
 
 
-def _assembled(doc, spans, drafts: list[Draft], scores: list[list[float]], baseline, lengths) -> Candidate:
+def _confident(doc: Document, spans: list[Span], c: Candidate, baseline: ParseBaseline, threshold: float) -> Candidate:
+    """Ghost text: each fill cut at its first token the model was less sure of than `threshold`."""
+    fills = [Fill(f.start, f.end, confident_prefix(f.text, p, threshold)) for f, p in zip(c.fills, c.pieces)]
+    if fills == c.fills:
+        return c
+    fills = [Fill(f.start, f.end, drop_repeated_rest_of_line(doc, s, f.text)) for f, s in zip(fills, spans)]
+    return _candidate(doc, spans, fills, c.score, baseline, c.lengths, pieces=c.pieces)
+
+
+def _assembled(doc, spans, drafts: list[Draft], scores: list[list[float]], baseline, lengths,
+               pieces: list[list[Pieces]] | None) -> Candidate:
     """Several holes: each takes the row where it parses and scores best (rows were decoded side by side)."""
     picks = []
     for k, span in enumerate(spans):
@@ -61,7 +81,8 @@ def _assembled(doc, spans, drafts: list[Draft], scores: list[list[float]], basel
         picks.append(max(range(len(drafts)), key=key))
     fills = [drafts[r].fills[k] for k, r in enumerate(picks)]
     score = sum(scores[r][k] for k, r in enumerate(picks)) / len(picks)
-    return _candidate(doc, spans, fills, score, baseline, [lengths[r][k] for k, r in enumerate(picks)])
+    return _candidate(doc, spans, fills, score, baseline, [lengths[r][k] for k, r in enumerate(picks)],
+                      pieces=[pieces[r][k] for k, r in enumerate(picks)] if pieces else None)
 
 
 def _cut_back(doc: Document, spans: list[Span], c: Candidate, baseline: ParseBaseline) -> Candidate | None:
@@ -73,7 +94,7 @@ def _cut_back(doc: Document, spans: list[Span], c: Candidate, baseline: ParseBas
         if prefix is None:
             return None
         fills[k] = Fill(fills[k].start, fills[k].end, drop_repeated_rest_of_line(doc, spans[k], prefix))
-    cut = _candidate(doc, spans, fills, c.score, baseline, c.lengths)
+    cut = _candidate(doc, spans, fills, c.score, baseline, c.lengths, pieces=c.pieces)
     return cut if cut.accepted else None
 
 
@@ -83,12 +104,17 @@ def _sort_key(c: Candidate) -> tuple:
 
 
 def rank_candidates(doc: Document, spans: list[Span], drafts: list[Draft], scores: list[list[float]],
-                    lengths: list[list[int]], baseline: ParseBaseline, options: InfillOptions) -> list[Candidate]:
-    """Every distinct candidate, accepted ones first and best-scored first; broken ghost text is cut back."""
-    pool = [_candidate(doc, spans, d.fills, sum(s) / len(s), baseline, lengths[r], d.total_errors)
+                    lengths: list[list[int]], baseline: ParseBaseline, options: InfillOptions,
+                    pieces: list[list[Pieces]] | None = None) -> list[Candidate]:
+    """Every distinct candidate, accepted ones first and best-scored first; ghost text is cut where the model stops
+    being sure (`pieces`, per row and hole: its tokens' commit probabilities) and cut back where it breaks the file."""
+    pool = [_candidate(doc, spans, d.fills, sum(s) / len(s), baseline, lengths[r], d.total_errors,
+                       pieces[r] if pieces else None)
             for r, (d, s) in enumerate(zip(drafts, scores))]
     if len(spans) > 1 and len(drafts) > 1:
-        pool.append(_assembled(doc, spans, drafts, scores, baseline, lengths))
+        pool.append(_assembled(doc, spans, drafts, scores, baseline, lengths, pieces))
+    if options.min_confidence > 0 and pieces:
+        pool = [_confident(doc, spans, c, baseline, options.min_confidence) for c in pool]
     pool.sort(key=_sort_key)
     if options.cut_back:
         wanted = max(1, options.candidates)

@@ -193,13 +193,18 @@ def _inside(doc: Document, offset: int, types: frozenset[str]) -> bool:
     return False
 
 
+def in_comment_or_string(doc: Document, offset: int) -> bool:
+    """Whether typing at `offset` goes on inside a comment or a string literal."""
+    return _inside(doc, offset, doc.language.comment_types | doc.language.string_types)
+
+
 def select_cursor(doc: Document, offset: int) -> Span:
     """Ghost text at the cursor: the block a line opens, the statements of an empty line, or the rest of the line."""
     if not 0 <= offset <= len(doc.text):
         raise InfillError(f"cursor offset {offset} is outside the document")
     before = doc.text[_line_start(doc, offset):offset]
     after = doc.text[offset:line_end(doc, offset)]
-    in_literal = _inside(doc, offset, doc.language.comment_types | doc.language.string_types)
+    in_literal = in_comment_or_string(doc, offset)
     opener = ":" if not doc.language.braces else "{"
     if not in_literal and before.rstrip().endswith(opener) and after.strip() in ("", "}"):
         return Span(offset, offset, kind="block", indent=doc.line_indent(offset) + indent_unit(doc), open_ended=True)

@@ -44,11 +44,21 @@ def add_parsers(sub) -> None:
     p.add_argument("--model", default="builtin", help="builtin or a checkpoint directory")
     p.set_defaults(run=reliability_command)
 
-    p = sub.add_parser("eval", help="measure the model: HumanEval infilling pass@1, or line exact match; plot or "
-                                    "compare reports")
-    p.add_argument("benchmark", choices=["humaneval-infilling", "line-exact-match", "masked-code", "plot", "compare"],
+    p = sub.add_parser("eval", help="measure the model: HumanEval infilling pass@1, line exact match, ghost text while "
+                                    "typing; plot or compare reports")
+    p.add_argument("benchmark", choices=["humaneval-infilling", "line-exact-match", "masked-code", "typing", "plot",
+                                         "compare"],
                    help="masked-code: CE and top-1 on masked code tokens at 15/50/90%% masking (pads never counted); "
+                        "typing: held-out files typed through the real server, ghost text scored as a user sees it; "
                         "compare: two --samples files case by case (paired counts, exact McNemar p-value)")
+    p.add_argument("--spots", type=int, default=12, help="typing: cursor spots per file")
+    p.add_argument("--languages", default="python,typescript,go", help="typing: which held-out languages")
+    p.add_argument("--before", help="typing: also replay with the server of this older checkout (old policy)")
+    p.add_argument("--calibrate", action="store_true",
+                   help="typing: sweep ghostMinConfidence on the calibration split instead (in process)")
+    p.add_argument("--plot", help="typing: a PNG of precision against coverage (with --reports SWEEP.json, the "
+                                  "calibration curves too)")
+    p.add_argument("--seed", type=int, default=0, help="typing: which spots are drawn")
     p.add_argument("--split", default="single-line", help="single-line, multi-line, random-span, random-span-light")
     p.add_argument("--limit", type=int, default=None, help="evaluate a fixed random subset of this many problems")
     p.add_argument("--data", help="benchmark folder (default: the copy shipped in the package)")
@@ -136,6 +146,8 @@ def cache_report(args) -> dict:
 
 def eval_command(args) -> int:
     from infill.evaluation import harness as evaluation
+    if args.benchmark == "typing":
+        return typing_command(args)
     if args.benchmark == "plot":
         from infill.evaluation.plot import plot_reports
         if not args.reports or not args.out:
@@ -202,4 +214,44 @@ def reliability_command(args) -> int:
                              cases=args.cases, clients=args.clients, client_requests=args.client_requests)
     report = reliability_report(args.model, sizes, sections)
     print(json.dumps(report) if args.json else json.dumps(report, indent=2))
+    return 0
+
+
+def typing_command(args) -> int:
+    """`eval typing`: the calibration sweep (--calibrate) or the evaluation split typed through the real server."""
+    from ..typing_eval.calibrate import sweep
+    from ..typing_eval.plot import plot_typing
+    from ..typing_eval.replay import Arm, run_arm
+    from ..typing_eval.spots import LANGUAGES, files
+    languages = [x.strip() for x in args.languages.split(",") if x.strip()]
+    unknown = [x for x in languages if x not in LANGUAGES]
+    if unknown or args.spots < 1:
+        raise InfillError(f"typing takes --languages from {', '.join(LANGUAGES)} and --spots >= 1")
+    if args.calibrate:
+        report = {"split": "calibration", **sweep(load_backend(args), {x: files(x, "calibration") for x in languages},
+                                                     args.spots, args.seed)}
+        if args.plot:
+            plot_typing(Path(args.plot), sweep=report)
+        print(json.dumps(report))
+        return 0
+    arms = [Arm("new"), Arm("new, no confidence cut", {"ghostMinConfidence": 0.0})]
+    if args.before:
+        arms.append(Arm("old", checkout=Path(args.before).resolve()))
+    report = {"split": "evaluation", "model": args.model, "spots_per_file": args.spots, "seed": args.seed,
+              "arms": [a.name for a in arms], "languages": {}}
+    samples = []
+    for language in languages:
+        report["languages"][language] = {}
+        warmup = files(language, "calibration")[0]
+        for arm in arms:
+            summary, rows = run_arm(arm, args.model, language, files(language, "evaluation"), args.spots, args.seed,
+                                    warmup)
+            report["languages"][language][arm.name] = summary
+            samples += [{"language": language, "arm": arm.name, **row} for row in rows]
+    if args.samples:
+        Path(args.samples).write_text("".join(json.dumps(row) + "\n" for row in samples))
+    if args.plot:
+        sweep_report = json.loads(Path(args.reports[0]).read_text()) if args.reports else None
+        plot_typing(Path(args.plot), sweep=sweep_report, evaluation=report)
+    print(json.dumps(report))
     return 0

@@ -27,9 +27,12 @@ class ServerGone(Exception):
 class RawServer:
     """`python -m lsp_server serve` on pipes; a reader thread sorts answers by id and counts notifications."""
 
-    def __init__(self, model: str, settings: dict | None = None, extra_args: tuple[str, ...] = ()):
+    def __init__(self, model: str, settings: dict | None = None, extra_args: tuple[str, ...] = (),
+                 cwd: Path | None = None):
+        # `cwd`: a checkout whose server to run instead of the installed one (`eval typing --before`).
         self.process = subprocess.Popen([sys.executable, "-m", "lsp_server", "serve", "--model", model, *extra_args],
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                        cwd=cwd)
         self.answers: dict[int | str, dict] = {}
         self.notifications: queue.Queue = queue.Queue()
         self._arrived = threading.Condition()

@@ -13,7 +13,7 @@ local ok, err = pcall(function()
   vim.cmd("filetype on")
   local plugin = require("diffusion_lsp")
   local ghost = require("diffusion_lsp.ghost")
-  plugin.setup({ cmd = vim.json.decode(vim.env.DIFFUSION_E2E_CMD), settings = { steps = 4, maxTokens = 16 }, auto_trigger = false })
+  plugin.setup({ cmd = vim.json.decode(vim.env.DIFFUSION_E2E_CMD), settings = { steps = 4, maxTokens = 16, ghostMinConfidence = 0.3 }, auto_trigger = false })
   vim.cmd("edit " .. vim.env.DIFFUSION_E2E_FILE)
   out.attached = vim.wait(30000, function()
     local c = plugin.client()
@@ -48,6 +48,11 @@ local ok, err = pcall(function()
   vim.api.nvim_win_set_cursor(0, { 3, 5 })
   out.implemented = plugin.code_action("Implement function body")
   out.after_action = lines()
+
+  -- The settings as the server understood them (ghostMinConfidence passed through setup()).
+  local stats = plugin.client().request_sync("workspace/executeCommand",
+    { command = "diffusion.stats", arguments = {} }, 10000, 0)
+  out.server_settings = stats and stats.result and stats.result.settings or vim.NIL
 
   vim.cmd("checkhealth diffusion_lsp")
   out.health = lines()

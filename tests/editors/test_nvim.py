@@ -60,3 +60,7 @@ def test_checkhealth(nvim_run):
     assert "model      " in nvim_run["health"] and ": ok (" in nvim_run["health"], "doctor's model line is reported"
     assert "MISSING" not in nvim_run["health"]
     assert "client running" in nvim_run["health"]
+
+
+def test_the_ghost_threshold_reaches_the_server(nvim_run):
+    assert nvim_run["server_settings"]["ghost_min_confidence"] == 0.3

@@ -64,7 +64,7 @@ def workbench(tmp_path_factory, built_vsix, echo_checkpoint):
     (user_data / "User").mkdir(parents=True, exist_ok=True)
     (user_data / "User" / "settings.json").write_text(json.dumps({
         "diffusion.server.command": sys.executable, "diffusion.server.args": ["-m", "lsp_server", "serve"],
-        "diffusion.model": model, "diffusion.device": "cpu",
+        "diffusion.model": model, "diffusion.device": "cpu", "diffusion.ghostMinConfidence": 0.3,
         "workbench.startupEditor": "none", "security.workspace.trust.enabled": False, "telemetry.telemetryLevel": "off",
         "extensions.ignoreRecommendations": True, "update.mode": "none", "chat.disableAIFeatures": True,
         "editor.inlineSuggest.enabled": True, "files.autoSave": "off", "workbench.tips.enabled": False,
@@ -111,3 +111,9 @@ def test_implement_function_body_edits_only_the_body(workbench):
     assert after[-5:] == before[-5:], "the rest of the file kept"
     assert after[2:-5] != ["    pass"]
     assert (workbench["out"] / "implement-function.png").stat().st_size > 10_000
+
+
+def test_the_ghost_threshold_reaches_the_server(workbench):
+    shown = workbench["serverSettings"]
+    settings = json.loads(shown[shown.index("{"):])
+    assert settings["ghost_min_confidence"] == 0.3

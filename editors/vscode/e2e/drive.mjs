@@ -1,5 +1,6 @@
 // Drives the real VS Code workbench (served by code-server) in headless Chromium: opens a Python file, asks for
-// an inline completion and accepts it with Tab, then runs "Implement Function Body" from the command palette.
+// an inline completion and accepts it with Tab, then runs "Implement Function Body" from the command palette, and
+// reads back the settings the server uses ("Show Server Settings").
 // Input and output are JSON: DIFFUSION_E2E = {url, file, completionAt: [line, column], bodyAt: [line, column], out}.
 // Writes OUT/result.json and PNG screenshots; the pytest side asserts on them and on the saved file.
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
@@ -7,7 +8,7 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 
 const cfg = JSON.parse(process.env.DIFFUSION_E2E);
-const result = { steps: [], ghost: null, afterAccept: null, afterImplement: null, error: null };
+const result = { steps: [], ghost: null, afterAccept: null, afterImplement: null, serverSettings: null, error: null };
 mkdirSync(cfg.out, { recursive: true });
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -92,6 +93,14 @@ try {
   result.afterImplement = await savedChange(page, result.afterAccept);
   await page.screenshot({ path: join(cfg.out, "implement-function.png") });
   result.steps.push("implemented");
+
+  // The settings as the server understood them ("Diffusion: Show Server Settings" shows them in a notification).
+  await runCommand(page, "Diffusion: Show Server Settings");
+  result.serverSettings = await until("the settings notification", async () => {
+    const texts = await page.locator(".notifications-toasts .notification-list-item-message").allInnerTexts();
+    return texts.find((text) => text.includes("diffusion-lsp settings")) ?? null;
+  });
+  result.steps.push("settings");
 } catch (error) {
   result.error = String(error?.stack ?? error);
   await page.screenshot({ path: join(cfg.out, "failure.png") }).catch(() => {});

@@ -4,7 +4,8 @@ import * as vscode from "vscode";
 import { LanguageClient, LanguageClientOptions, ServerOptions, State } from "vscode-languageclient/node";
 
 const SETTINGS = ["model", "remoteModel", "remoteApi", "remoteApiKeyEnv", "device", "steps", "sampler", "threshold", "maxTokens", "candidates",
-  "holeMarker", "enabledLanguages", "contextTokens", "syntaxRounds"];
+  "holeMarker", "enabledLanguages", "contextTokens", "syntaxRounds", "cache", "ghostLengths", "ghostMaxTokens", "ghostDebounceMs",
+  "ghostContextTokens", "ghostMinConfidence", "threads"];
 const LANGUAGES = ["python", "javascript", "javascriptreact", "typescript", "typescriptreact", "rust", "go", "java", "c", "cpp"];
 
 let client: LanguageClient | undefined;
@@ -64,6 +65,15 @@ async function refactorSelection(): Promise<void> {
   });
 }
 
+// The settings the server is using, as it understood them (its diffusion.stats command), in a notification.
+async function showServerSettings(): Promise<void> {
+  if (!client) { return; }
+  const stats = await client.sendRequest<{ settings?: Record<string, unknown> }>("workspace/executeCommand", {
+    command: "diffusion.stats", arguments: [],
+  });
+  void vscode.window.showInformationMessage(`diffusion-lsp settings: ${JSON.stringify(stats?.settings ?? {})}`);
+}
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);
   status.text = "$(sync~spin) diffusion";
@@ -76,6 +86,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("diffusion.polishSelection", () => runAction("Polish selection")),
     vscode.commands.registerCommand("diffusion.refactorSelection", refactorSelection),
     vscode.commands.registerCommand("diffusion.restartServer", async () => { await client?.stop(); await start(context); }),
+    vscode.commands.registerCommand("diffusion.showServerSettings", showServerSettings),
   );
   await start(context);
 }
