@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from infill import Document, language_for_path, run_infill, select_cursor
+from infill import LANGUAGES, Document, language_for_path, run_infill, select_cursor
 
 from ..conversions import inline_item
 from ..settings import Settings, ghost_options
@@ -40,7 +40,7 @@ def sweep(denoiser, paths_by_language: dict[str, list[Path]], spots_per_file: in
           thresholds=THRESHOLDS) -> dict:
     """Per threshold: the typing figures per language and pooled (latency is not measured here)."""
     settings = Settings()
-    comments = {"python": "#", "typescript": "//", "go": "//"}
+    comments = {spec.name: spec.line_comment for spec in LANGUAGES}
     by_threshold = {t: {} for t in thresholds}
     for language, paths in paths_by_language.items():
         spots = [(p, s) for p in paths for s in spots_in(p, spots_per_file, seed)]

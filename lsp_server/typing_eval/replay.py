@@ -13,6 +13,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from infill import LANGUAGES as SPECS
+from infill.source.positions import LineIndex
 
 from ..latency import percentile
 from ..reliability.raw_client import RawServer
@@ -31,28 +32,16 @@ class Arm:
 
 
 def _offset(text: str, line: int, column: int) -> int:
-    lines = text.split("\n")
-    return sum(len(x) + 1 for x in lines[:line]) + column
-
-
-def _utf16(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
+    return LineIndex.of(text).offset(line, column, "utf-32")
 
 
 def _position(text: str, offset: int) -> dict:
-    before = text[:offset]
-    line = before.count("\n")
-    return {"line": line, "character": _utf16(before[before.rfind("\n") + 1:])}
+    line, character = LineIndex.of(text).position(offset, "utf-16")
+    return {"line": line, "character": character}
 
 
 def _from_position(text: str, position: dict) -> int:
-    lines = text.split("\n")
-    start = sum(len(x) + 1 for x in lines[:position["line"]])
-    line, units, column = lines[position["line"]], 0, 0
-    while column < len(line) and units < position["character"]:
-        units += _utf16(line[column])
-        column += 1
-    return start + column
+    return LineIndex.of(text).offset(position["line"], position["character"], "utf-16", clamp=True)
 
 
 def _replace_all(server: RawServer, uri: str, version: int, text: str) -> None:
