@@ -18,12 +18,14 @@ from model.sampler import Trace, line_token_kinds, refine, sample
 
 from .checks.acceptance import ParseBaseline, splice
 from .checks.fill_checks import check_fills
-from .decode.candidates import hole_scores, no_code_where_code_was_asked, rank_candidates
+from .decode.candidates import hole_scores, lookup_candidate, no_code_where_code_was_asked, rank_candidates
 from .decode.confidence import hole_pieces
 from .decode.context import Canvas, build_canvas, instruction_canvas
 from .decode.context_reuse import SharedContexts
 from .decode.drafts import Draft, make_draft, remask_errors
 from .decode.lengths import code_positions, length_plan, resolve_budget
+from .decode.lookup import draft_canvas
+from .decode.verify import draft_probabilities, geometric_mean
 from .errors import InfillError
 from .source.document import Document
 from .source.indentation import pin_indentation, unpin_result
@@ -40,6 +42,7 @@ class Prepared:
     ids: torch.Tensor        # (1, L)
     in_holes: torch.Tensor   # (1, L)
     code_only: torch.Tensor  # (1, L) hole positions that must get code, not <|pad|>/<|eos|>
+    draft: list[int] | None = None  # a draft from the document (decode/lookup.py): scored, never decoded
 
 
 @dataclass
@@ -91,8 +94,9 @@ def prepare_rows(denoiser, doc: Document, spans: list[Span], options: InfillOpti
     else:
         plans = length_plan(spans, [resolve_budget(s, doc, tok, options) for s in spans], _length_mode(options),
                             options.max_lengths)
-    rows = []
-    for lengths in plans:
+    rows, bounds = [], None
+    # The longest holes first: its context cut serves every other length (the same context in every row).
+    for lengths in sorted(plans, key=sum, reverse=True):
         if options.mode == "refine":
             hole_ids = [tok.encode(doc.text[s.start:s.end]) or [denoiser.pad_id] for s in spans]
         else:
@@ -101,7 +105,8 @@ def prepare_rows(denoiser, doc: Document, spans: list[Span], options: InfillOpti
             canvas = instruction_canvas(denoiser, doc, spans, hole_ids[0], options.instruction or "", window)
         else:
             trained = denoiser.train_window if options.keep_to_train_window else None
-            canvas = build_canvas(doc, spans, hole_ids, tok, window, trained)
+            canvas = build_canvas(doc, spans, hole_ids, tok, window, trained, bounds)
+            bounds = (canvas.prefix_start, canvas.suffix_end)
         ids = torch.tensor([canvas.ids], device=denoiser.device)  # (1, L)
         in_holes = torch.zeros_like(ids, dtype=torch.bool)
         code_only = torch.zeros_like(in_holes)
@@ -110,7 +115,24 @@ def prepare_rows(denoiser, doc: Document, spans: list[Span], options: InfillOpti
             if options.mode != "refine":
                 code_only[0, lo:lo + code_positions(span.kind, hi - lo, _length_mode(options))] = True
         rows.append(Prepared(request, canvas, lengths, ids, in_holes, code_only))
-    return rows
+    lookup = _lookup_row(denoiser, doc, spans, options, rows[0], window)
+    return rows + ([lookup] if lookup is not None else [])
+
+
+def _lookup_row(denoiser, doc: Document, spans: list[Span], options: InfillOptions, like: Prepared,
+                window: int) -> Prepared | None:
+    """Ghost text: `like`'s canvas with its hole as long as the document's own draft of the line, to be scored."""
+    if options.mode != "fill" or options.lookup_confidence >= 1.0 or len(spans) != 1:
+        return None
+    found = draft_canvas(doc, spans[0], like.canvas, denoiser.tokenizer, denoiser.mask_id, options.max_fill_tokens,
+                         window)
+    if found is None:
+        return None
+    canvas, draft = found
+    ids = torch.tensor([canvas.ids], device=denoiser.device)  # (1, L)
+    in_holes = torch.zeros_like(ids, dtype=torch.bool)
+    in_holes[0, canvas.holes[0][0]:canvas.holes[0][1]] = True
+    return Prepared(like.request, canvas, [len(draft)], ids, in_holes, in_holes.clone(), draft)
 
 
 @dataclass
@@ -125,6 +147,8 @@ class Batch:
     attention: torch.Tensor | None   # (R, L); None when every row fills the length
     probs: torch.Tensor | None = None  # (R, L) the probability each token had when committed; NaN elsewhere
     drafts: list[Draft] = field(default_factory=list)
+    decoded: list[int] = field(default_factory=list)  # rows the sampler filled (the others: document drafts, or
+                                                      # rows a sure document draft made unnecessary)
 
 
 def _stack(rows: list[Prepared]) -> Batch:
@@ -201,17 +225,17 @@ def _syntax_rounds(denoiser, requests: list[Request], batch: Batch, sampler, tra
     tok, skip = denoiser.tokenizer, _skip_ids(denoiser)
     rows, ids, probs, drafts = batch.rows, batch.ids, batch.probs, batch.drafts
     for round_no in range(max((r.task.options.syntax_rounds for r in requests), default=0)):
-        scores = [_row_score(probs[i], ids[i], row, skip) for i, row in enumerate(rows)]
+        scores = {i: _row_score(probs[i], ids[i], rows[i], skip) for i in batch.decoded}
         best_ok: dict[int, float] = {}  # per request: the best score among rows that already parse no worse
-        for i, (row, draft) in enumerate(zip(rows, drafts)):
-            req = requests[row.request]
-            if draft.total_errors <= req.baseline.allowed and \
-                    not no_code_where_code_was_asked(req.doc, req.task.spans, draft.fills):
-                best_ok[row.request] = max(best_ok.get(row.request, -math.inf), scores[i])
+        for i in batch.decoded:
+            req = requests[rows[i].request]
+            if drafts[i].total_errors <= req.baseline.allowed and \
+                    not no_code_where_code_was_asked(req.doc, req.task.spans, drafts[i].fills):
+                best_ok[rows[i].request] = max(best_ok.get(rows[i].request, -math.inf), scores[i])
         remask = torch.zeros_like(batch.code_only)
         bad = []
-        for i, (row, draft) in enumerate(zip(rows, drafts)):
-            req = requests[row.request]
+        for i in batch.decoded:
+            row, draft, req = rows[i], drafts[i], requests[rows[i].request]
             if round_no >= req.task.options.syntax_rounds or draft.total_errors <= req.baseline.allowed:
                 continue  # (a blank fill parses: there is nothing to re-mask in it)
             if scores[i] <= best_ok.get(row.request, -math.inf):  # repairing it could not beat a fill that parses
@@ -235,12 +259,24 @@ def _syntax_rounds(denoiser, requests: list[Request], batch: Batch, sampler, tra
         trace.merge(round_trace)
 
 
-def _result(denoiser, req: Request, rows: list[Prepared], drafts: list[Draft], ids, probs, trace: Trace) -> InfillResult:
+def _result(denoiser, req: Request, rows: list[Prepared], drafts: list[Draft], ids, probs, trace: Trace,
+            decoded: list[int]) -> InfillResult:
+    """The request's ranked candidates: the sampler's rows (`decoded`), and first a document draft the model is sure
+    of."""
     skip, spans, options = _skip_ids(denoiser), req.task.spans, req.task.options
     scores = [hole_scores(probs[i], ids[i], row.canvas.holes, skip) for i, row in enumerate(rows)]
     pieces = [hole_pieces(denoiser.tokenizer, ids[i], probs[i], row.canvas.holes, skip) for i, row in enumerate(rows)]
-    ranked = rank_candidates(req.doc, spans, drafts, scores, [row.lengths for row in rows], req.baseline, options,
-                             pieces)
+    ranked = rank_candidates(req.doc, spans, [drafts[i] for i in decoded], [scores[i] for i in decoded],
+                             [rows[i].lengths for i in decoded], req.baseline, options,
+                             [pieces[i] for i in decoded]) if decoded else []
+    for i in (i for i, row in enumerate(rows) if row.draft is not None):
+        copied = lookup_candidate(req.doc, spans, drafts[i], scores[i], rows[i].lengths, pieces[i], req.baseline,
+                                  options)
+        if copied is not None:
+            ranked = [copied] + [c for c in ranked if c.fills != copied.fills]
+    if not ranked:
+        return InfillResult.nothing_sure(req.doc.text, req.task.spans, trace, denoiser.name, req.baseline.allowed,
+                                         time.perf_counter() - req.started)
     best = ranked[0]
     text = splice(req.doc.text, best.fills)
     check = check_fills(req.doc, best.fills, spans)
@@ -249,6 +285,28 @@ def _result(denoiser, req: Request, rows: list[Prepared], drafts: list[Draft], i
         if source is not None else len(denoiser.tokenizer.encode("".join(f.text for f in best.fills)))
     return InfillResult(text, best.fills, trace, tokens, check.inside, req.rounds, denoiser.name,
                         time.perf_counter() - req.started, best.accepted, ranked, req.baseline.allowed, check.describe())
+
+
+def _verify_lookups(denoiser, requests: list[Request], batch: Batch, decoding: Decoding) -> set[int]:
+    """Score every document draft token by token (decode/verify.py); returns the requests whose draft is sure
+    enough and parses no worse: they need no decoding."""
+    settled = set()
+    for i, row in enumerate(batch.rows):
+        if row.draft is None:
+            continue
+        req, n = requests[row.request], len(row.draft)
+        cache = decoding.shared.cache_for([i] * n) if decoding.shared is not None else None
+        attention = None if batch.attention is None else batch.attention[i]
+        probs = draft_probabilities(denoiser, batch.ids[i], attention, row.canvas.holes[0], row.draft, cache)
+        lo, hi = row.canvas.holes[0]
+        batch.ids[i, lo:hi] = torch.tensor(row.draft, device=batch.ids.device)
+        batch.probs[i, lo:hi] = probs.to(batch.probs.device)
+        draft = _draft(denoiser, req, row, batch.ids[i])
+        if geometric_mean(probs.tolist()) >= req.task.options.lookup_confidence \
+                and draft.total_errors <= req.baseline.allowed \
+                and not no_code_where_code_was_asked(req.doc, req.task.spans, draft.fills):
+            settled.add(row.request)
+    return settled
 
 
 def run_infill_batch(denoiser, requests: list[tuple[Document, list[Span], InfillOptions]]) -> list[InfillResult | Exception]:
@@ -277,17 +335,30 @@ def run_infill_batch(denoiser, requests: list[tuple[Document, list[Span], Infill
         raise ValueError("a batch shares one sampler configuration and fill mode")
     batch = _stack(rows)
     decoding = plan_decoding(denoiser, live, rows, batch.ids)
+    batch.probs = torch.full(batch.ids.shape, float("nan"), device=batch.ids.device)
+    settled = _verify_lookups(denoiser, live, batch, decoding)
+    # Ghost text with a threshold of 1 (the model is never sure enough in that language) decodes nothing.
+    batch.decoded = [i for i, row in enumerate(rows) if row.draft is None and row.request not in settled
+                     and live[row.request].task.options.min_confidence < 1.0]
+    trace = Trace()
     if first.mode == "refine":
         batch.ids, trace = refine(denoiser, batch.ids, batch.in_holes, first.sampler, attention_mask=batch.attention,
                                   code_only=batch.code_only)
-    else:
-        batch.ids, trace = decoding.sample(denoiser, batch, batch.in_holes, first.sampler, list(range(len(rows))))
+        batch.probs, batch.decoded = trace.commit_probs, list(range(len(rows)))
+    elif batch.decoded:
+        pick = torch.tensor(batch.decoded, device=batch.ids.device)
+        batch.ids[pick], trace = decoding.sample(denoiser, batch, batch.in_holes[pick], first.sampler, batch.decoded)
         if first.revise_rounds:
-            own = batch.in_holes & ~torch.isin(batch.ids, torch.tensor(sorted(_skip_ids(denoiser)), device=batch.ids.device))
-            batch.ids, revise_trace = refine(denoiser, batch.ids, own, replace(first.sampler, refine_rounds=first.revise_rounds),
-                                             attention_mask=batch.attention, code_only=batch.code_only)
+            own = batch.in_holes[pick] & ~torch.isin(batch.ids[pick], torch.tensor(sorted(_skip_ids(denoiser)),
+                                                                                   device=batch.ids.device))
+            batch.ids[pick], revise_trace = refine(
+                denoiser, batch.ids[pick], own, replace(first.sampler, refine_rounds=first.revise_rounds),
+                attention_mask=None if batch.attention is None else batch.attention[pick],
+                code_only=batch.code_only[pick])
             trace.merge(revise_trace)
-    batch.probs = trace.commit_probs if trace.commit_probs is not None else torch.full(batch.ids.shape, float("nan"))
+        batch.probs[pick] = trace.commit_probs
+    if batch.probs is None:
+        batch.probs = torch.full(batch.ids.shape, float("nan"))
     trace.commit_probs = None
     batch.drafts = [_draft(denoiser, live[row.request], row, batch.ids[i]) for i, row in enumerate(rows)]
     _syntax_rounds(denoiser, live, batch, first.sampler, trace, decoding)
@@ -296,7 +367,7 @@ def run_infill_batch(denoiser, requests: list[tuple[Document, list[Span], Infill
         mine = [i for i, row in enumerate(rows) if row.request == k]
         row_trace = replace(trace, committed_per_step=list(trace.committed_per_step), confidences=list(trace.confidences))
         result = _result(denoiser, req, [rows[i] for i in mine], [batch.drafts[i] for i in mine], batch.ids[mine],
-                         batch.probs[mine], row_trace)
+                         batch.probs[mine], row_trace, [j for j, i in enumerate(mine) if i in batch.decoded])
         results.append(unpin_result(result, req.asked, req.leads))
     it = iter(results)
     return [o if o is not None else next(it) for o in outcomes]

@@ -47,6 +47,9 @@ class InfillOptions:
     # Ghost text: cut each fill at its first token the model committed with less than this probability (0: keep all;
     # infill/decode/confidence.py). Backends that return text without probabilities are not cut.
     min_confidence: float = 0.0
+    # Ghost text: a draft copied from the document (infill/decode/lookup.py) is shown when the geometric mean of its
+    # tokens' probabilities, each scored with the ones before it in place, reaches this (1: no drafts).
+    lookup_confidence: float = 1.0
 
 
 @dataclass
@@ -94,9 +97,19 @@ class InfillResult:
     baseline_errors: int = 0  # problems the file may have with the fill (the best of as-is, emptied, stubbed)
     problems: list[str] = field(default_factory=list)  # what is wrong with the returned fill, one line each
 
+    @classmethod
+    def nothing_sure(cls, text: str, spans: list[Span], trace: Trace, model: str, baseline_errors: int,
+                     seconds: float) -> "InfillResult":
+        """Ghost text where neither the model (below its threshold) nor the document had anything sure enough."""
+        fills = [Fill(s.start, s.end, text[s.start:s.end]) for s in spans]
+        return cls(text, fills, trace, 0, 0, 0, model, seconds, False, [], baseline_errors,
+                   ["nothing the model was sure enough of"])
+
     def refusal(self) -> str:
         """Why nothing is shown, in one line: how many problems the best attempt has and the first of them, or that
         it held no code."""
+        if not self.candidates and self.problems:
+            return f"nothing shown: {self.problems[0]}"
         errors = self.candidates[0].errors if self.candidates else self.syntax_errors
         if self.candidates and errors <= self.baseline_errors:  # it parsed: what it lacked was code
             return "no fill with code was found: the best attempt held only whitespace or comments"

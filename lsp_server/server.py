@@ -23,7 +23,7 @@ from .actions import TITLES, action_spans, available_actions
 from .conversions import encoding_name, inline_items, offset_of, offsets_of, workspace_edit
 from .documents import DocumentStore, OpenDocument
 from .jobs import fill_work, run_job
-from .settings import Settings, apply_settings, backend_settings, ghost_options, ghost_threshold
+from .settings import Settings, apply_settings, backend_settings, ghost_options, ghost_silent
 from .worker import ModelWorker
 
 REFACTOR_COMMAND = "diffusion.refactor"
@@ -200,7 +200,7 @@ async def inline_completion(ls: DiffusionServer, params: types.InlineCompletionP
         ls.log(f"no completion for {entry.uri}: {entry.unsupported}")
         return []
     span = select_cursor(entry.document, ls.offset(entry, params.position))
-    if ghost_threshold(ls.settings, entry.document.language.name) >= 1.0:
+    if ghost_silent(ls.settings, entry.document.language.name):
         return []  # calibrated: this model's ghost text in this language is wrong more often than right
     await ls.typing_pause(entry)
     result = await ls.fill(entry, [span], "Completing", ghost_options(ls.settings, entry.document.language.name))

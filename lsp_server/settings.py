@@ -18,8 +18,12 @@ _converter = cattrs.Converter(forbid_extra_keys=True)
 # typing --calibrate`, docs/ghost-text.md): per language, the one that saves the most characters while at least 40%
 # of what is shown is right; 1.0 shows nothing where no threshold gets there. Languages not calibrated, and every
 # other model, take DEFAULT_GHOST_CONFIDENCE.
-GHOST_CONFIDENCE_BY_LANGUAGE = {"python": 0.6, "go": 1.0, "typescript": 1.0, "tsx": 1.0}
+GHOST_CONFIDENCE_BY_LANGUAGE = {"python": 0.5, "go": 0.6, "typescript": 1.0, "tsx": 1.0}
 DEFAULT_GHOST_CONFIDENCE = 0.5
+# The same for drafts copied from the document (infill/decode/lookup.py), on the geometric mean of their tokens'
+# probabilities, chosen with the thresholds above in place.
+LOOKUP_CONFIDENCE_BY_LANGUAGE = {"python": 0.0, "go": 0.05, "typescript": 1.0, "tsx": 1.0}
+DEFAULT_LOOKUP_CONFIDENCE = 0.1
 
 
 @dataclass(kw_only=True, frozen=True)
@@ -47,6 +51,9 @@ class Settings:
     # Ghost text stops at its first token the model is less sure of than this (0 shows all); None: the built-in
     # model's threshold calibrated for the language (GHOST_CONFIDENCE_BY_LANGUAGE), DEFAULT_GHOST_CONFIDENCE otherwise.
     ghost_min_confidence: float | None = None
+    # Ghost text copied from elsewhere in the document is shown when the model's geometric-mean probability of its
+    # tokens reaches this (1 never); None: calibrated as above (LOOKUP_CONFIDENCE_BY_LANGUAGE).
+    ghost_lookup_confidence: float | None = None
     threads: int = 0                   # CPU threads for the model; 0: torch's default (the physical cores)
     max_document_bytes: int = 1_000_000
     progress_delay_ms: int = 300       # jobs running longer than this report $/progress
@@ -84,6 +91,8 @@ class Settings:
             raise ValueError("ghostMaxTokens must be between 1 and 1024")
         if self.ghost_min_confidence is not None and not 0.0 <= self.ghost_min_confidence < 1.0:
             raise ValueError("ghostMinConfidence must be in [0, 1), or null for the calibrated thresholds")
+        if self.ghost_lookup_confidence is not None and not 0.0 <= self.ghost_lookup_confidence <= 1.0:
+            raise ValueError("ghostLookupConfidence must be in [0, 1], or null for the calibrated thresholds")
         if not 0 <= self.ghost_debounce_ms <= 2000:
             raise ValueError("ghostDebounceMs must be between 0 and 2000")
         if not 64 <= self.ghost_context_tokens <= 32768:
@@ -107,13 +116,28 @@ def ghost_threshold(settings: Settings, language: str) -> float:
     return DEFAULT_GHOST_CONFIDENCE
 
 
+def lookup_threshold(settings: Settings, language: str) -> float:
+    """How sure the model must be of a draft copied from the document in `language` (1: never shown)."""
+    if settings.ghost_lookup_confidence is not None:
+        return settings.ghost_lookup_confidence
+    if settings.model == "builtin":
+        return LOOKUP_CONFIDENCE_BY_LANGUAGE.get(language, DEFAULT_LOOKUP_CONFIDENCE)
+    return DEFAULT_LOOKUP_CONFIDENCE
+
+
+def ghost_silent(settings: Settings, language: str) -> bool:
+    """Calibrated: neither this model's own ghost text nor drafts it checks are right often enough in `language`."""
+    return ghost_threshold(settings, language) >= 1.0 and lookup_threshold(settings, language) >= 1.0
+
+
 def ghost_options(settings: Settings, language: str) -> InfillOptions:
     """What a ghost-text request asks of the engine: the rest of the line (or a block) at the cursor, few candidate
     lengths, the whole context, cut where the model stops being sure and cut back where it breaks the file."""
     return replace(settings.infill_options("fill"), candidates=settings.candidates, cut_back=True,
                    max_lengths=settings.ghost_lengths, context_tokens=settings.ghost_context_tokens,
                    max_fill_tokens=settings.ghost_max_tokens, keep_to_train_window=False,
-                   min_confidence=ghost_threshold(settings, language))
+                   min_confidence=ghost_threshold(settings, language),
+                   lookup_confidence=lookup_threshold(settings, language))
 
 
 def backend_settings(settings: Settings) -> tuple:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import torch
 
@@ -14,6 +15,7 @@ from ..task import Candidate, Fill, InfillOptions, Span
 from .confidence import Pieces, confidence, confident_prefix
 from .drafts import Draft
 from .postprocess import drop_repeated_rest_of_line
+from .verify import geometric_mean
 
 # Kinds that may rightly come back empty: the rest of a line when nothing fits.
 MAY_BE_EMPTY = frozenset({"line"})
@@ -134,3 +136,17 @@ def rank_candidates(doc: Document, spans: list[Span], drafts: list[Draft], score
             seen.add(key)
             ranked.append(c)
     return ranked
+
+
+def lookup_candidate(doc: Document, spans: list[Span], draft: Draft, scores: list[float], lengths: list[int],
+                     pieces: list[Pieces], baseline: ParseBaseline, options: InfillOptions) -> Candidate | None:
+    """Ghost text copied from the document (decode/lookup.py), shown whole when the model is sure enough of it (the
+    geometric mean of its tokens' probabilities): a copied line is right or wrong as a whole, and cutting it at its
+    least likely token mostly cuts right ones. Cut back where it breaks the file; None when it may not be shown."""
+    sure = geometric_mean([p for hole in pieces for _, p in hole])
+    if sure < options.lookup_confidence:
+        return None
+    c = _candidate(doc, spans, draft.fills, sum(scores) / len(scores), baseline, lengths, draft.total_errors, pieces)
+    if not c.accepted and options.cut_back:
+        c = _cut_back(doc, spans, c, baseline)
+    return replace(c, confidence=sure) if c is not None and c.accepted else None

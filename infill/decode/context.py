@@ -94,10 +94,14 @@ def _count_capped(tok, text: str, cap: int, from_end: bool) -> int:
 
 
 def build_canvas(doc: Document, spans: list[Span], hole_ids: list[list[int]], tok, window: int,
-                 trained: int | None = None) -> Canvas:
+                 trained: int | None = None, bounds: tuple[int, int] | None = None) -> Canvas:
     """Token ids for the model: trimmed prefix + hole ids + code between holes + trimmed suffix. A model trained
-    on `trained`-token canvases gets about that many (and at least half of it as context beside long holes)."""
+    on `trained`-token canvases gets about that many (and at least half of it as context beside long holes).
+    `bounds`: the (prefix start, suffix end) of a canvas with longer holes, so that every candidate length of a
+    request sees the same context (cache mode "reuse" shares its states between them column by column)."""
     pieces = [tok.encode(doc.text[a.end:b.start]) for a, b in zip(spans, spans[1:])]
+    if bounds is not None:
+        return _assemble(doc, spans, hole_ids, tok, pieces, *bounds)
     fixed = sum(len(h) for h in hole_ids) + sum(len(p) for p in pieces)
     room = window - fixed
     if room < 0:
@@ -123,6 +127,11 @@ def build_canvas(doc: Document, spans: list[Span], hole_ids: list[list[int]], to
         suffix_end = _choose_cut(_fit_suffix, doc, tok, ends, spans[-1].end, tail_budget)
         if suffix_end == spans[-1].end and tail_budget > 0:
             suffix_end = _fit_suffix(doc, tok, _line_ends(doc), spans[-1].end, tail_budget)
+    return _assemble(doc, spans, hole_ids, tok, pieces, prefix_start, suffix_end)
+
+
+def _assemble(doc: Document, spans: list[Span], hole_ids: list[list[int]], tok, pieces: list[list[int]],
+              prefix_start: int, suffix_end: int) -> Canvas:
     ids = tok.encode(doc.text[prefix_start:spans[0].start])
     holes = []
     for i, span in enumerate(spans):

@@ -55,7 +55,8 @@ def add_parsers(sub) -> None:
     p.add_argument("--languages", default="python,typescript,go", help="typing: which held-out languages")
     p.add_argument("--before", help="typing: also replay with the server of this older checkout (old policy)")
     p.add_argument("--calibrate", action="store_true",
-                   help="typing: sweep ghostMinConfidence on the calibration split instead (in process)")
+                   help="typing: sweep ghostMinConfidence and ghostLookupConfidence on the calibration split instead "
+                        "(in process)")
     p.add_argument("--plot", help="typing: a PNG of precision against coverage (with --reports SWEEP.json, the "
                                   "calibration curves too)")
     p.add_argument("--seed", type=int, default=0, help="typing: which spots are drawn")
@@ -234,7 +235,8 @@ def typing_command(args) -> int:
             plot_typing(Path(args.plot), sweep=report)
         print(json.dumps(report))
         return 0
-    arms = [Arm("new"), Arm("new, no confidence cut", {"ghostMinConfidence": 0.0})]
+    arms = [Arm("new"), Arm("new, no document drafts", {"ghostLookupConfidence": 1.0}),
+            Arm("new, no confidence cut", {"ghostMinConfidence": 0.0, "ghostLookupConfidence": 1.0})]
     if args.before:
         arms.append(Arm("old", checkout=Path(args.before).resolve()))
     report = {"split": "evaluation", "model": args.model, "spots_per_file": args.spots, "seed": args.seed,

@@ -33,3 +33,16 @@ async def test_the_threshold_round_trips_and_a_bad_value_keeps_the_old_one(sure_
     warnings = [m.message for m in sure_client.messages if "ghostMinConfidence" in m.message or
                 "ghost_min_confidence" in m.message]
     assert warnings and "keeping 0.25" in warnings[-1]
+
+
+@pytest.mark.asyncio
+async def test_the_draft_threshold_round_trips_and_a_bad_value_keeps_the_old_one(sure_client: LanguageClient):
+    assert (await server_settings(sure_client))["ghost_lookup_confidence"] is None, "auto: calibrated per language"
+    for value in (0.2, 1.0):  # 1: drafts copied from the file are never shown
+        sure_client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+            {"diffusion": {"ghostLookupConfidence": value}}))
+        assert (await server_settings(sure_client))["ghost_lookup_confidence"] == value
+    sure_client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        {"diffusion": {"ghostLookupConfidence": -0.1}}))
+    assert (await server_settings(sure_client))["ghost_lookup_confidence"] == 1.0, "a bad value keeps the old one"
+    assert any("ghostLookupConfidence" in m.message for m in sure_client.messages)

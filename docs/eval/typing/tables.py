@@ -13,16 +13,16 @@ def pct(x) -> str:
     return "–" if x is None else f"{100 * x:.1f}%"
 
 
-def calibration_table(report: dict) -> str:
-    languages = [k for k in report["thresholds"][0] if k not in ("threshold", "all")]
+def calibration_table(report: dict, key: str = "thresholds", chosen_key: str = "chosen_per_language") -> str:
+    languages = [k for k in report[key][0] if k not in ("threshold", "all")]
     head = "| threshold | " + " | ".join(f"{lang}: shown / precision / saved" for lang in languages) + " |"
     rows = [head, "|---" * (len(languages) + 1) + "|"]
-    for row in report["thresholds"]:
+    for row in report[key]:
         cells = [f"{pct(row[lang]['shown'])} / {pct(row[lang]['precision'])} / {pct(row[lang]['chars_saved_whole'])}"
                  for lang in languages]
         rows.append(f"| {row['threshold']:g} | " + " | ".join(cells) + " |")
-    spots = ", ".join(f"{lang} {report['thresholds'][0][lang]['spots']}" for lang in languages)
-    chosen = ", ".join(f"{lang} {t:g}" for lang, t in report["chosen_per_language"].items())
+    spots = ", ".join(f"{lang} {report[key][0][lang]['spots']}" for lang in languages)
+    chosen = ", ".join(f"{lang} {t:g}" for lang, t in report[chosen_key].items())
     return "\n".join(rows) + f"\n\nSpots: {spots}. Chosen (floor {pct(report['precision_floor'])}): {chosen}."
 
 
@@ -43,5 +43,11 @@ def evaluation_table(report: dict) -> str:
 if __name__ == "__main__":
     for path in sys.argv[1:]:
         report = json.load(open(path))
-        print(calibration_table(report) if "thresholds" in report else evaluation_table(report))
+        if "thresholds" in report:
+            print(calibration_table(report))
+            if "lookup_thresholds" in report:
+                print()
+                print(calibration_table(report, "lookup_thresholds", "chosen_lookup_per_language"))
+        else:
+            print(evaluation_table(report))
         print()

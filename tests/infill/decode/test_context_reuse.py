@@ -130,3 +130,27 @@ def test_a_rest_of_line_fill_takes_fewer_model_calls(tiny_denoiser):
     line = len(model.tokenizer.encode("a = 1\n"))
     assert early_trace.nfe == line < full_trace.nfe == 20
     assert torch.equal(early[0, :4 + line], full[0, :4 + line]) and (early[0, 4 + line:24] == model.pad_id).all()
+
+
+def test_every_candidate_length_sees_the_same_context_in_a_long_file(tiny_denoiser):
+    """A file longer than the window is cut once, for the longest holes: rows of other lengths keep the same prefix
+    and suffix, so the shared states line up column by column (they once did not, and every row but the reference
+    read its context shifted)."""
+    source = "".join(f"def f{i}(x):\n    return x + {i}\n\n\n" for i in range(40))
+    at = source.index("return x + 20") + len("return ")
+    doc = Document(source, PY)
+    options = InfillOptions(sampler=SamplerOptions(cache="reuse"), max_lengths=3, context_tokens=160,
+                            keep_to_train_window=False)
+    rows = prepare_rows(tiny_denoiser, doc, [Span(at, at, kind="line", single_line=True)], options)
+    assert len(rows) == 3 and rows[0].canvas.prefix_start > 0 and rows[0].canvas.suffix_end < len(source)
+    assert len({(r.canvas.prefix_start, r.canvas.suffix_end) for r in rows}) == 1
+    assert len({r.canvas.holes[0][0] for r in rows}) == 1
+    batch = _stack(rows)
+    shared = SharedContexts(tiny_denoiser, rows, [""], batch.ids.shape[1])
+    for i in range(len(rows)):
+        attention = None if batch.attention is None else batch.attention[i:i + 1]
+        cached = tiny_denoiser.logits(batch.ids[i:i + 1], attention, positions=batch.in_holes[i:i + 1],
+                                      cache=shared.cache_for([i]))
+        plain = tiny_denoiser.logits(batch.ids[i:i + 1], attention, positions=batch.in_holes[i:i + 1])
+        # the context was computed beside a hole of another length: close to a fresh pass, not equal
+        assert (torch.softmax(cached, -1) - torch.softmax(plain, -1)).abs().max() < 0.05
