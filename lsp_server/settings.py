@@ -107,22 +107,23 @@ class Settings:
             raise ValueError("model must not be empty")
 
 
+def _calibrated(setting: float | None, model: str, language: str, by_language: dict, default: float) -> float:
+    """The setting when set, else the built-in model's calibrated value for `language`, else the default."""
+    if setting is not None:
+        return setting
+    return by_language.get(language, default) if model == "builtin" else default
+
+
 def ghost_threshold(settings: Settings, language: str) -> float:
     """The confidence ghost text must have in `language`: the setting, else the calibrated threshold."""
-    if settings.ghost_min_confidence is not None:
-        return settings.ghost_min_confidence
-    if settings.model == "builtin":
-        return GHOST_CONFIDENCE_BY_LANGUAGE.get(language, DEFAULT_GHOST_CONFIDENCE)
-    return DEFAULT_GHOST_CONFIDENCE
+    return _calibrated(settings.ghost_min_confidence, settings.model, language, GHOST_CONFIDENCE_BY_LANGUAGE,
+                       DEFAULT_GHOST_CONFIDENCE)
 
 
 def lookup_threshold(settings: Settings, language: str) -> float:
     """How sure the model must be of a draft copied from the document in `language` (1: never shown)."""
-    if settings.ghost_lookup_confidence is not None:
-        return settings.ghost_lookup_confidence
-    if settings.model == "builtin":
-        return LOOKUP_CONFIDENCE_BY_LANGUAGE.get(language, DEFAULT_LOOKUP_CONFIDENCE)
-    return DEFAULT_LOOKUP_CONFIDENCE
+    return _calibrated(settings.ghost_lookup_confidence, settings.model, language, LOOKUP_CONFIDENCE_BY_LANGUAGE,
+                       DEFAULT_LOOKUP_CONFIDENCE)
 
 
 def ghost_silent(settings: Settings, language: str) -> bool:
