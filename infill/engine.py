@@ -18,7 +18,13 @@ from model.sampler import Trace, line_token_kinds, refine, sample
 
 from .checks.acceptance import ParseBaseline, splice
 from .checks.fill_checks import check_fills
-from .decode.candidates import hole_scores, lookup_candidate, no_code_where_code_was_asked, rank_candidates
+from .decode.candidates import (
+    copy_may_be_shown,
+    hole_scores,
+    lookup_candidate,
+    no_code_where_code_was_asked,
+    rank_candidates,
+)
 from .decode.confidence import hole_pieces
 from .decode.context import Canvas, build_canvas, instruction_canvas
 from .decode.context_reuse import SharedContexts
@@ -146,7 +152,7 @@ class Batch:
     code_only: torch.Tensor          # (R, L)
     attention: torch.Tensor | None   # (R, L); None when every row fills the length
     probs: torch.Tensor | None = None  # (R, L) the probability each token had when committed; NaN elsewhere
-    drafts: list[Draft] = field(default_factory=list)
+    drafts: list[Draft | None] = field(default_factory=list)  # None: a row neither decoded nor a document draft
     decoded: list[int] = field(default_factory=list)  # rows the sampler filled (the others: document drafts, or
                                                       # rows a sure document draft made unnecessary)
 
@@ -229,14 +235,14 @@ def _syntax_rounds(denoiser, requests: list[Request], batch: Batch, sampler, tra
         best_ok: dict[int, float] = {}  # per request: the best score among rows that already parse no worse
         for i in batch.decoded:
             req = requests[rows[i].request]
-            if drafts[i].total_errors <= req.baseline.allowed and \
+            if drafts[i].acceptable(req.baseline.allowed) and \
                     not no_code_where_code_was_asked(req.doc, req.task.spans, drafts[i].fills):
                 best_ok[rows[i].request] = max(best_ok.get(rows[i].request, -math.inf), scores[i])
         remask = torch.zeros_like(batch.code_only)
         bad = []
         for i in batch.decoded:
             row, draft, req = rows[i], drafts[i], requests[rows[i].request]
-            if round_no >= req.task.options.syntax_rounds or draft.total_errors <= req.baseline.allowed:
+            if round_no >= req.task.options.syntax_rounds or draft.acceptable(req.baseline.allowed):
                 continue  # (a blank fill parses: there is nothing to re-mask in it)
             if scores[i] <= best_ok.get(row.request, -math.inf):  # repairing it could not beat a fill that parses
                 continue
@@ -280,7 +286,8 @@ def _result(denoiser, req: Request, rows: list[Prepared], drafts: list[Draft], i
     best = ranked[0]
     text = splice(req.doc.text, best.fills)
     check = check_fills(req.doc, best.fills, spans)
-    source = next((i for i, d in enumerate(drafts) if d.fills == best.fills), None)  # None: assembled or cut back
+    source = next((i for i, d in enumerate(drafts) if d is not None and d.fills == best.fills), None)  # None:
+    # assembled or cut back
     tokens = sum(1 for lo, hi in rows[source].canvas.holes for t in ids[source, lo:hi].tolist() if t not in skip) \
         if source is not None else len(denoiser.tokenizer.encode("".join(f.text for f in best.fills)))
     return InfillResult(text, best.fills, trace, tokens, check.inside, req.rounds, denoiser.name,
@@ -288,23 +295,26 @@ def _result(denoiser, req: Request, rows: list[Prepared], drafts: list[Draft], i
 
 
 def _verify_lookups(denoiser, requests: list[Request], batch: Batch, decoding: Decoding) -> set[int]:
-    """Score every document draft token by token (decode/verify.py); returns the requests whose draft is sure
-    enough and parses no worse: they need no decoding."""
+    """Score every document draft token by token (decode/verify.py), keeping its Draft in `batch.drafts`; returns the
+    requests whose draft is sure enough and parses no worse: they need no decoding."""
     settled = set()
+    batch.drafts = [None] * len(batch.rows)
     for i, row in enumerate(batch.rows):
         if row.draft is None:
             continue
-        req, n = requests[row.request], len(row.draft)
-        cache = decoding.shared.cache_for([i] * n) if decoding.shared is not None else None
-        attention = None if batch.attention is None else batch.attention[i]
-        probs = draft_probabilities(denoiser, batch.ids[i], attention, row.canvas.holes[0], row.draft, cache)
+        req, bar = requests[row.request], requests[row.request].task.options.lookup_confidence
+        if bar > 0:
+            cache = decoding.shared.shared_cache(i) if decoding.shared is not None else None
+            attention = None if batch.attention is None else batch.attention[i]
+            probs = draft_probabilities(denoiser, batch.ids[i], attention, row.canvas.holes[0], row.draft, cache)
+        else:  # every draft that passes the rules is shown: no score could change that, so the model is not asked
+            probs = torch.full((len(row.draft),), math.nan)  # (NaN: never scored)
         lo, hi = row.canvas.holes[0]
         batch.ids[i, lo:hi] = torch.tensor(row.draft, device=batch.ids.device)
         batch.probs[i, lo:hi] = probs.to(batch.probs.device)
-        draft = _draft(denoiser, req, row, batch.ids[i])
-        if geometric_mean(probs.tolist()) >= req.task.options.lookup_confidence \
-                and draft.total_errors <= req.baseline.allowed \
-                and not no_code_where_code_was_asked(req.doc, req.task.spans, draft.fills):
+        draft = batch.drafts[i] = _draft(denoiser, req, row, batch.ids[i])
+        if (bar <= 0 or geometric_mean(probs.tolist()) >= bar) \
+                and copy_may_be_shown(req.doc, req.task.spans, draft, req.baseline):
             settled.add(row.request)
     return settled
 
@@ -360,7 +370,8 @@ def run_infill_batch(denoiser, requests: list[tuple[Document, list[Span], Infill
     if batch.probs is None:
         batch.probs = torch.full(batch.ids.shape, float("nan"))
     trace.commit_probs = None
-    batch.drafts = [_draft(denoiser, live[row.request], row, batch.ids[i]) for i, row in enumerate(rows)]
+    for i in batch.decoded:
+        batch.drafts[i] = _draft(denoiser, live[batch.rows[i].request], batch.rows[i], batch.ids[i])
     _syntax_rounds(denoiser, live, batch, first.sampler, trace, decoding)
     results = []
     for k, req in enumerate(live):

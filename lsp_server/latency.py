@@ -14,6 +14,8 @@ from tqdm import tqdm
 
 from infill import BENCH_FILE
 
+KEYSTROKE_GAP = 0.15  # seconds from one keystroke to the next: a person's pace (a fast typist's is about 0.12)
+
 
 def _cursor_positions(text: str, n: int) -> list[types.Position]:
     """Ends of non-blank code lines in the second half of the file (about 1k tokens precede them), cycled."""
@@ -39,11 +41,11 @@ async def measure(model: str, device: str, requests: int, file: Path, settings: 
         uri = file.resolve().as_uri()
         client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", 1, text)))
 
-        async def complete(position) -> tuple[float, int]:
+        async def complete(position, at: str = uri) -> tuple[float, int]:
             started = time.perf_counter()
             result = await client.text_document_inline_completion_async(types.InlineCompletionParams(
                 context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Automatic),
-                text_document=types.TextDocumentIdentifier(uri), position=position))
+                text_document=types.TextDocumentIdentifier(at), position=position))
             items = result.items if isinstance(result, types.InlineCompletionList) else (result or [])
             return time.perf_counter() - started, len(items)
 
@@ -54,7 +56,9 @@ async def measure(model: str, device: str, requests: int, file: Path, settings: 
             seconds, n = await complete(position)
             timings.append(seconds)
             non_empty += n > 0
-        typing = await _retype_lines(client, uri, text, complete, requests)
+        typing, version = await _retype_lines(client, uri, text, complete, requests, KEYSTROKE_GAP, 1)
+        burst, _ = await _retype_lines(client, uri, text, complete, requests, 0.0, version)
+        opened = await _first_in_new_files(client, file, text, complete, min(requests, 10))
         rss = _rss_mb(client._server.pid)
         await client.shutdown_async(None)
         client.exit(None)
@@ -70,31 +74,64 @@ async def measure(model: str, device: str, requests: int, file: Path, settings: 
         "typing_requests": len(typing),
         "typing_p50_ms": round(1000 * statistics.median(typing), 1) if typing else None,
         "typing_p95_ms": round(1000 * percentile(typing, 0.95), 1) if typing else None,
+        "typing_keystroke_gap_ms": round(1000 * KEYSTROKE_GAP),
+        # each keystroke as soon as the last answer came: closer than ghostDebounceMs, so the server waits for a pause
+        "typing_burst_p50_ms": round(1000 * statistics.median(burst), 1) if burst else None,
+        "typing_burst_p95_ms": round(1000 * percentile(burst, 0.95), 1) if burst else None,
+        "first_in_new_file_requests": len(opened),
+        "first_in_new_file_p50_ms": round(1000 * statistics.median(opened), 1) if opened else None,
+        "first_in_new_file_p95_ms": round(1000 * percentile(opened, 0.95), 1) if opened else None,
         **rss,
     }
 
 
-async def _retype_lines(client, uri: str, text: str, complete, requests: int) -> list[float]:
-    """Lines of the second half typed again, a keystroke at a time (didChange), ghost text asked after each one."""
+async def _retype_lines(client, uri: str, text: str, complete, requests: int, gap: float,
+                        version: int) -> tuple[list[float], int]:
+    """Lines of the second half typed again, a keystroke at a time (didChange) `gap` seconds apart (or as soon as
+    the last answer came), ghost text asked right after each one; the document is as it was afterwards. Returns
+    the timings and the document's version."""
     lines = text.split("\n")
     chosen = [i for i, line in enumerate(lines) if len(line.strip()) >= 8 and i >= len(lines) // 2]
-    timings, version = [], 1
-    for i in chosen:
-        line = lines[i]
-        indent = len(line) - len(line.lstrip())
+    timings, last = [], 0.0
+
+    async def change(i: int, start: int, end: int, new: str) -> None:
+        nonlocal version, last
+        await asyncio.sleep(max(0.0, gap - (time.perf_counter() - last)))
         version += 1
         client.text_document_did_change(types.DidChangeTextDocumentParams(
             types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-            [types.TextDocumentContentChangePartial(types.Range(types.Position(i, indent), types.Position(i, len(line))), "")]))
+            [types.TextDocumentContentChangePartial(types.Range(types.Position(i, start), types.Position(i, end)), new)]))
+        last = time.perf_counter()
+
+    for i in chosen:
+        line = lines[i]
+        indent = len(line) - len(line.lstrip())
+        await change(i, indent, len(line), "")
         for col in range(indent, len(line)):
             if len(timings) >= requests:
-                return timings
-            version += 1
-            client.text_document_did_change(types.DidChangeTextDocumentParams(
-                types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-                [types.TextDocumentContentChangePartial(types.Range(types.Position(i, col), types.Position(i, col)), line[col])]))
+                await change(i, col, col, line[col:])  # the rest of the line back: the next run types it again
+                return timings, version
+            await change(i, col, col, line[col])
             seconds, _ = await complete(types.Position(i, col + 1))
             timings.append(seconds)
+    return timings, version
+
+
+async def _first_in_new_files(client, file: Path, text: str, complete, count: int) -> list[float]:
+    """The first request in a newly opened document (the model loaded, nothing of this document cached): the file
+    opened under another name each time with one line of the second half typed halfway, asked there."""
+    lines = text.split("\n")
+    chosen = [i for i, line in enumerate(lines) if len(line.strip()) >= 8 and i >= len(lines) // 2]
+    timings = []
+    for k, i in enumerate(chosen[::max(1, len(chosen) // count)][:count]):
+        indent = len(lines[i]) - len(lines[i].lstrip())
+        column = indent + (len(lines[i]) - indent) // 2
+        typed = "\n".join(lines[:i] + [lines[i][:column]] + lines[i + 1:])
+        uri = file.resolve().with_name(f"{file.stem}-opened-{k}{file.suffix}").as_uri()
+        client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", 1, typed)))
+        seconds, _ = await complete(types.Position(i, column), uri)
+        timings.append(seconds)
+        client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri)))
     return timings
 
 

@@ -190,6 +190,7 @@ def did_change(ls: DiffusionServer, params: types.DidChangeTextDocumentParams):
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
 def did_close(ls: DiffusionServer, params: types.DidCloseTextDocumentParams):
     ls.worker.cancel_key(params.text_document.uri)
+    ls.worker.forget(params.text_document.uri)
     ls.store.close(params.text_document.uri)
 
 

@@ -18,11 +18,11 @@ _converter = cattrs.Converter(forbid_extra_keys=True)
 # typing --calibrate`, docs/ghost-text.md): per language, the one that saves the most characters while at least 40%
 # of what is shown is right; 1.0 shows nothing where no threshold gets there. Languages not calibrated, and every
 # other model, take DEFAULT_GHOST_CONFIDENCE.
-GHOST_CONFIDENCE_BY_LANGUAGE = {"python": 0.5, "go": 0.6, "typescript": 1.0, "tsx": 1.0}
+GHOST_CONFIDENCE_BY_LANGUAGE = {"python": 0.6, "go": 0.6, "typescript": 0.9, "tsx": 0.9}
 DEFAULT_GHOST_CONFIDENCE = 0.5
 # The same for drafts copied from the document (infill/decode/lookup.py), on the geometric mean of their tokens'
 # probabilities, chosen with the thresholds above in place.
-LOOKUP_CONFIDENCE_BY_LANGUAGE = {"python": 0.0, "go": 0.05, "typescript": 1.0, "tsx": 1.0}
+LOOKUP_CONFIDENCE_BY_LANGUAGE = {"python": 0.0, "go": 0.0, "typescript": 1.0, "tsx": 1.0}
 DEFAULT_LOOKUP_CONFIDENCE = 0.1
 
 
@@ -134,11 +134,16 @@ def ghost_silent(settings: Settings, language: str) -> bool:
 def ghost_options(settings: Settings, language: str) -> InfillOptions:
     """What a ghost-text request asks of the engine: the rest of the line (or a block) at the cursor, few candidate
     lengths, the whole context, cut where the model stops being sure and cut back where it breaks the file."""
-    return replace(settings.infill_options("fill"), candidates=settings.candidates, cut_back=True,
+    options = settings.infill_options("fill")
+    threshold = ghost_threshold(settings, language)
+    # No syntax rounds: a fill that breaks the file is cut back to the part that does not, and re-denoising the
+    # broken rest changed no shown suggestion on the calibration files (docs/ghost-text.md). A row left unsure
+    # stops decoding: its unsure tokens would be cut anyway.
+    return replace(options, sampler=replace(options.sampler, settle_below=threshold), syntax_rounds=0,
+                   candidates=settings.candidates, cut_back=True,
                    max_lengths=settings.ghost_lengths, context_tokens=settings.ghost_context_tokens,
                    max_fill_tokens=settings.ghost_max_tokens, keep_to_train_window=False,
-                   min_confidence=ghost_threshold(settings, language),
-                   lookup_confidence=lookup_threshold(settings, language))
+                   min_confidence=threshold, lookup_confidence=lookup_threshold(settings, language))
 
 
 def backend_settings(settings: Settings) -> tuple:

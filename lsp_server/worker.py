@@ -148,6 +148,12 @@ class ModelWorker:
         if job is not None:
             job.cancel()
 
+    def forget(self, key: str) -> None:
+        """A closed document: drop the model's kept states for it (memory goes back; a reopened file starts fresh)."""
+        contexts = getattr(self._denoiser, "contexts", None)
+        if contexts is not None:
+            contexts.forget(key)
+
     def document_changed(self, key: str, version: int | None) -> None:
         """A newer version of the document: its job is outdated and stops at its next model call."""
         with self._lock:

@@ -76,7 +76,7 @@ class BuiltinDenoiser(DenoiserBase):
     def full_states(self, ids: list[int]) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
         cache = ContextCache("dual")
         cache.plan(torch.zeros(1, len(ids), dtype=torch.bool))
-        self.model.features(torch.tensor([ids], device=self.device), None, cache)
+        self.model.features(torch.tensor([ids], device=self.device), None, cache, states_only=True)
         return cache.keys, cache.values
 
     def shift_keys(self, keys: torch.Tensor, delta: int) -> torch.Tensor:
@@ -86,7 +86,7 @@ class BuiltinDenoiser(DenoiserBase):
     def update_states(self, ids: list[int], keys: list, values: list, columns: torch.Tensor) -> None:
         """Recompute `columns` of the kept states in place, attending to the rest as kept."""
         cache = ContextCache("dual", keys=keys, values=values, active=columns.to(self.device), stale=False, seeded=True)
-        self.model.features(torch.tensor([ids], device=self.device), None, cache)
+        self.model.features(torch.tensor([ids], device=self.device), None, cache, states_only=True)
 
     supports_cache = ("prefix", "dual", "reuse")
 

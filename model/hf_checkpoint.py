@@ -31,6 +31,10 @@ class HFTokenizer:
     def encode(self, text: str) -> list[int]:
         return self._tok.encode(text, add_special_tokens=False).ids
 
+    def token_starts(self, text: str) -> list[int]:
+        """The str offset where each token of `text` starts (the byte pieces of one character share it)."""
+        return [start for start, _ in self._tok.encode(text, add_special_tokens=False).offsets]
+
     def decode(self, ids) -> str:
         return self._tok.decode(list(ids), skip_special_tokens=False)
 

@@ -35,6 +35,7 @@ class ContextCache:
     context: torch.Tensor | None = None         # ... and those whose keys/values it keeps
     seeded: bool = False                        # keys/values came from a shared or earlier pass: keep the plan
     live: torch.Tensor | None = None            # (B, A) slots of the active columns each row computes (None: all)
+    shared: bool = False                        # keys/values are one canvas (1, H, L, hd) every row reads, unwritten
 
     def __post_init__(self) -> None:
         if self.mode not in CACHE_MODES or self.mode in ("none", "reuse"):
@@ -74,7 +75,7 @@ class ContextStates:
 class ReusePolicy:
     max_uses: int = 16      # a fresh pass after this many requests: reused states drift from what a fresh pass gives
     min_kept: float = 0.5   # a fresh pass when fewer than this share of the columns can be kept
-    around: int = 32        # also recompute the columns this close to a changed one (they drift the most)
+    around: int = 8        # also recompute the columns this close to a changed one (they drift the most)
 
     def describe(self) -> str:
         if self.max_uses <= 0:

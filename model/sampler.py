@@ -33,6 +33,10 @@ class SamplerOptions:
     refine_rounds: int = 1
     cache: str = "none"            # one of CACHE_MODES: keep the context's keys/values between steps (and requests)
     cache_refresh: int = 0         # with a cache: a full pass every N model calls (1 = exact); 0 = once per block
+    # > 0: a row whose every remaining mask is predicted less surely than this commits them all at once. Ghost text is
+    # cut at its first token below its threshold, so the steps that would place such tokens one by one are spent on
+    # text that is not shown.
+    settle_below: float = 0.0
 
 
 @dataclass
@@ -95,12 +99,17 @@ def score_positions(strategy: str, tokens: torch.Tensor, probs: torch.Tensor,
 
 def commit_confident(scores: torch.Tensor, confidence: torch.Tensor, todo: torch.Tensor,
                      steps_left: int, options: SamplerOptions, tokens: torch.Tensor) -> torch.Tensor:
-    """Pick the positions to commit this step: the quota that finishes on time, plus (threshold) every sure one;
-    a step that is not the last one defers stutters among `tokens` (B, L) (defer_stutters)."""
+    """Pick the positions to commit this step: the quota that finishes on time, plus (threshold) every sure one, or
+    (settle_below) all of a row left unsure; a step that is not the last one defers stutters among `tokens` (B, L)
+    (defer_stutters)."""
     chosen = torch.zeros_like(todo)
+    settled = torch.zeros(todo.shape[0], dtype=torch.bool, device=todo.device)
     for row in range(todo.shape[0]):
         candidates = todo[row].nonzero().squeeze(-1)
         if candidates.numel() == 0:
+            continue
+        if float(confidence[row, candidates].max()) < options.settle_below:
+            chosen[row, candidates], settled[row] = True, True
             continue
         quota = math.ceil(candidates.numel() / max(steps_left, 1))
         if options.strategy == "threshold":
@@ -109,7 +118,7 @@ def commit_confident(scores: torch.Tensor, confidence: torch.Tensor, todo: torch
         chosen[row, candidates[best]] = True
     if steps_left > 1:
         sure = confidence >= options.threshold if options.strategy == "threshold" else torch.zeros_like(chosen)
-        chosen &= ~defer_stutters(chosen, tokens, sure)
+        chosen &= ~(defer_stutters(chosen, tokens, sure) & ~settled[:, None])
     return chosen
 
 

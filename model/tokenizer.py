@@ -45,6 +45,10 @@ class CodeTokenizer:
     def encode(self, text: str) -> list[int]:
         return self._tok.encode(text, add_special_tokens=False).ids
 
+    def token_starts(self, text: str) -> list[int]:
+        """The str offset where each token of `text` starts (the byte pieces of one character share it)."""
+        return [start for start, _ in self._tok.encode(text, add_special_tokens=False).offsets]
+
     def encode_batch(self, texts: list[str]) -> list[list[int]]:
         return [e.ids for e in self._tok.encode_batch(texts, add_special_tokens=False)]
 

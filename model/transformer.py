@@ -53,10 +53,12 @@ class SelfAttention(nn.Module):
         self.proj = nn.Linear(cfg.d_model, cfg.d_model, bias=False)
 
     def forward(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor, keep: torch.Tensor | None = None,
-                kv: list | None = None, active: torch.Tensor | None = None, live: torch.Tensor | None = None) -> torch.Tensor:
+                kv: list | None = None, active: torch.Tensor | None = None, live: torch.Tensor | None = None,
+                shared: bool = False) -> torch.Tensor:
         """`x` (B, A, D) holds only the `active` columns when the other keys/values come from a cache: `kv` is
         [keys, values] of every column, (B, H, L, hd), updated here at the active ones; a full pass fills it.
-        With `live` (B, A), `x` is packed (N, D): only those slots are computed, the others keep their cached states."""
+        With `live` (B, A), `x` is packed (N, D): only those slots are computed, the others keep their cached states.
+        `shared`: `kv` is one canvas, (1, H, L, hd), that all B rows read around their own active columns."""
         D = x.shape[-1]
         q, k, v = self.qkv(x).split(D, dim=-1)
         if live is not None:
@@ -64,6 +66,9 @@ class SelfAttention(nn.Module):
         B, A = q.shape[:2]
         q, k, v = (t.view(B, A, self.n_head, D // self.n_head).transpose(1, 2) for t in (q, k, v))  # (B, H, A, hd)
         q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
+        if shared:
+            y = attend_to_shared_context(q, k, v, kv, active, keep)  # (B, H, A, hd)
+            return self.proj(y.transpose(1, 2).reshape(B, A, D))
         if kv is not None and active is not None:
             # Written in place: the active columns are recomputed at every partial step anyway, and a pass that
             # updates kept states (an edit between requests) leaves them there.
@@ -78,6 +83,42 @@ class SelfAttention(nn.Module):
         y = F.scaled_dot_product_attention(q, k, v, attn_mask=keep, is_causal=False)  # (B, H, A, hd)
         y = y.transpose(1, 2).reshape(B, A, D)
         return self.proj(y[live] if live is not None else y)  # (N, D) or (B, A, D)
+
+    def store_keys_values(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor, kv: list,
+                          active: torch.Tensor | None = None) -> None:
+        """Only this layer's keys and values, (1, H, L or A, hd), into `kv` (all columns, or the `active` ones):
+        a pass that builds states for later steps needs nothing else from the last layer."""
+        D = x.shape[-1]
+        _, k, v = self.qkv(x).split(D, dim=-1)
+        B, A = k.shape[:2]
+        k, v = (t.view(B, A, self.n_head, D // self.n_head).transpose(1, 2) for t in (k, v))  # (B, H, A, hd)
+        k = apply_rope(k, cos, sin)
+        if active is None:
+            kv[:] = [k, v]
+        else:
+            kv[0][:, :, active], kv[1][:, :, active] = k, v
+
+
+def attend_to_shared_context(q, k, v, kv: list, active: torch.Tensor, keep: torch.Tensor | None) -> torch.Tensor:
+    """Attention of B rows that differ only in their `active` columns: each row's queries (B, H, A, hd) see the
+    shared canvas's keys/values (1, H, L, hd) outside those columns, and its own k, v there. The shared states are
+    read once for all rows (no per-row copy), which is what makes scoring many variants of one hole cheap."""
+    B, H, A, hd = q.shape
+    context_k, context_v = kv[0][0], kv[1][0]  # (H, L, hd)
+    L = context_k.shape[1]
+    outside = torch.ones(L, dtype=torch.bool, device=q.device)
+    outside[active] = False
+    if keep is not None:
+        outside &= keep[0, 0, 0]  # the rows share the canvas, so they share its padding too
+    scale = hd ** -0.5
+    queries = q.transpose(0, 1).reshape(H, B * A, hd)  # every row's queries against the one context
+    to_context = (queries @ context_k.transpose(1, 2)) * scale  # (H, B*A, L)
+    to_context = to_context.masked_fill(~outside, float("-inf"))
+    to_own = ((q @ k.transpose(2, 3)) * scale).transpose(0, 1).reshape(H, B * A, A)  # (H, B*A, A)
+    weights = torch.softmax(torch.cat((to_context, to_own), dim=-1), dim=-1)  # (H, B*A, L + A)
+    from_context = (weights[..., :L] @ context_v).view(H, B, A, hd).transpose(0, 1)  # (B, H, A, hd)
+    from_own = weights[..., L:].view(H, B, A, A).transpose(0, 1) @ v  # (B, H, A, hd)
+    return (from_context + from_own).type_as(q)
 
 
 def _unpack(packed: torch.Tensor, live: torch.Tensor) -> torch.Tensor:
@@ -106,8 +147,8 @@ class Block(nn.Module):
         self.mlp_norm = RMSNorm(cfg.d_model)
         self.mlp = SwiGLU(cfg)
 
-    def forward(self, x, cos, sin, keep=None, kv=None, active=None, live=None):
-        x = x + self.attn(self.attn_norm(x), cos, sin, keep, kv, active, live)
+    def forward(self, x, cos, sin, keep=None, kv=None, active=None, live=None, shared=False):
+        x = x + self.attn(self.attn_norm(x), cos, sin, keep, kv, active, live, shared)
         return x + self.mlp(self.mlp_norm(x))
 
 
@@ -139,10 +180,11 @@ class DiffusionTransformer(nn.Module):
         return self.head(self.norm(features))
 
     def features(self, ids: torch.Tensor, attention_mask: torch.Tensor | None = None, cache=None,
-                 blocks: list[nn.Module] | None = None) -> torch.Tensor:
+                 blocks: list[nn.Module] | None = None, states_only: bool = False) -> torch.Tensor | None:
         """Hidden states after the last block, before the final norm: (B, L, D), or (B, A, D) at the cache's
         active columns when `cache` (model.kv_cache.ContextCache) holds the other columns' keys and values.
-        `blocks`: the same blocks wrapped (training passes them through torch.compile), used on a full pass."""
+        `blocks`: the same blocks wrapped (training passes them through torch.compile), used on a full pass.
+        `states_only`: fill `cache` and return None; the last layer then computes its keys and values only."""
         B, L = ids.shape
         key = (L, str(ids.device))
         if key not in self._rope:
@@ -154,17 +196,25 @@ class DiffusionTransformer(nn.Module):
             x = self.embed(ids[:, active])  # (B, A, D)
             if live is not None:
                 x = x[live]  # (N, D): rows compute only their own holes (candidate lengths differ)
-            for block, keys, values in zip(self.blocks, cache.keys, cache.values):
-                x = block(x, cos[active], sin[active], keep, [keys, values], active, live)
+            last = len(self.blocks) - 1 if states_only else None
+            for i, (block, keys, values) in enumerate(zip(self.blocks, cache.keys, cache.values)):
+                if i == last:
+                    block.attn.store_keys_values(block.attn_norm(x), cos[active], sin[active], [keys, values], active)
+                    break
+                x = block(x, cos[active], sin[active], keep, [keys, values], active, live, cache.shared)
             cache.partial_steps += 1
-            return x  # (B, A, D), or (N, D) with live slots
+            return None if states_only else x  # (B, A, D), or (N, D) with live slots
         x = self.embed(ids)  # (B, L, D)
         kvs = [[] for _ in self.blocks] if cache is not None else [None] * len(self.blocks)
-        for block, kv in zip(blocks or self.blocks, kvs):
+        blocks = blocks or self.blocks
+        for i, (block, kv) in enumerate(zip(blocks, kvs)):
+            if states_only and i == len(blocks) - 1:
+                self.blocks[i].attn.store_keys_values(self.blocks[i].attn_norm(x), cos, sin, kv)
+                break
             x = block(x, cos, sin, keep, kv)
         if cache is not None:
             cache.store([kv[0] for kv in kvs], [kv[1] for kv in kvs])
-        return x  # (B, L, D)
+        return None if states_only else x  # (B, L, D)
 
     def num_params(self) -> int:
         return sum(p.numel() for p in self.parameters())

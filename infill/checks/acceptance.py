@@ -135,7 +135,7 @@ def _indent(line: str) -> str:
 
 
 def parses_no_worse(doc: Document, fills: list[Fill], baseline: ParseBaseline, spans: Sequence[Span] = ()) -> bool:
-    return error_count(doc, fills, spans) <= baseline.allowed
+    return check_fills(doc, fills, spans).acceptable(baseline.allowed)
 
 
 def prefix_cuts(text: str) -> list[int]:

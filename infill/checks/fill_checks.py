@@ -29,6 +29,9 @@ class FillCheck:
     parse_errors: list[tuple[int, int]]  # ERROR/MISSING nodes (str offsets in `text`)
     rejected: bool                     # the language's own parser rejects the text (Python)
     defects: list[Defect]              # unreachable code, undefined names and kin: only where they touch a fill
+    # Of those, names ghost text reads that nothing in scope binds. No baseline excuses them: a suggestion that
+    # finishes a broken line with `self` in a plain function is wrong, however many parse errors it mends.
+    unbound: int = 0
 
     @property
     def problem_ranges(self) -> list[tuple[int, int]]:
@@ -37,6 +40,10 @@ class FillCheck:
     @property
     def problems(self) -> int:
         return len(self.parse_errors) + len(self.defects) + self.rejected
+
+    def acceptable(self, allowed: int) -> bool:
+        """No more problems than `allowed` (the baseline's), and no name read that nothing binds."""
+        return self.problems <= allowed and not self.unbound
 
     def within(self, k: int) -> list[tuple[int, int]]:
         """The problems touching fill k."""
@@ -102,6 +109,7 @@ def check_fills(doc: Document, fills: list[Fill], spans: Sequence[Span] = ()) ->
                        [r for r, span in zip(ranges, spans) if not span.open_ended]) + \
         locals_of_other_functions(tree, text, data, ranges, doc.language) + \
         stuttered_names(tree, text, data, doc.text, ranges)
+    unbound = []
     if doc.language.name == "python":  # ghost text: the line being typed rarely compiles, so tree-sitter is asked
-        defects += unbound_names(tree, text, data, [r for r, span in zip(ranges, spans) if span.open_ended])
-    return FillCheck(text, ranges, tree_error_ranges(tree, data), rejected, defects)
+        unbound = unbound_names(tree, text, data, [r for r, span in zip(ranges, spans) if span.open_ended])
+    return FillCheck(text, ranges, tree_error_ranges(tree, data), rejected, defects + unbound, len(unbound))

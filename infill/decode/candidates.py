@@ -7,7 +7,8 @@ from dataclasses import replace
 
 import torch
 
-from ..checks.acceptance import ParseBaseline, error_count, longest_acceptable_prefix
+from ..checks.acceptance import ParseBaseline, longest_acceptable_prefix
+from ..checks.fill_checks import check_fills
 from ..source.document import Document
 from ..source.languages import has_code
 from ..source.spans import in_comment_or_string
@@ -55,9 +56,11 @@ def no_code_where_code_was_asked(doc: Document, spans: list[Span], fills: list[F
 
 
 def _candidate(doc: Document, spans: list[Span], fills: list[Fill], score: float, baseline: ParseBaseline,
-               lengths: list[int], errors: int | None = None, pieces: list[Pieces] | None = None) -> Candidate:
-    errors = error_count(doc, fills, spans) if errors is None else errors
-    accepted = errors <= baseline.allowed and not no_code_where_code_was_asked(doc, spans, fills)
+               lengths: list[int], checked: Draft | None = None, pieces: list[Pieces] | None = None) -> Candidate:
+    """`checked`: the Draft these fills come from, whose checks are not run again."""
+    check = checked if checked is not None else check_fills(doc, fills, spans)
+    errors = check.total_errors if checked is not None else check.problems
+    accepted = check.acceptable(baseline.allowed) and not no_code_where_code_was_asked(doc, spans, fills)
     pieces = pieces or []
     sure = min((confidence(f.text, p) for f, p in zip(fills, pieces)), default=1.0)
     return Candidate(fills, score, errors, accepted, lengths, pieces, sure)
@@ -110,7 +113,7 @@ def rank_candidates(doc: Document, spans: list[Span], drafts: list[Draft], score
                     pieces: list[list[Pieces]] | None = None) -> list[Candidate]:
     """Every distinct candidate, accepted ones first and best-scored first; ghost text is cut where the model stops
     being sure (`pieces`, per row and hole: its tokens' commit probabilities) and cut back where it breaks the file."""
-    pool = [_candidate(doc, spans, d.fills, sum(s) / len(s), baseline, lengths[r], d.total_errors,
+    pool = [_candidate(doc, spans, d.fills, sum(s) / len(s), baseline, lengths[r], d,
                        pieces[r] if pieces else None)
             for r, (d, s) in enumerate(zip(drafts, scores))]
     if len(spans) > 1 and len(drafts) > 1:
@@ -142,11 +145,19 @@ def lookup_candidate(doc: Document, spans: list[Span], draft: Draft, scores: lis
                      pieces: list[Pieces], baseline: ParseBaseline, options: InfillOptions) -> Candidate | None:
     """Ghost text copied from the document (decode/lookup.py), shown whole when the model is sure enough of it (the
     geometric mean of its tokens' probabilities): a copied line is right or wrong as a whole, and cutting it at its
-    least likely token mostly cuts right ones. Cut back where it breaks the file; None when it may not be shown."""
+    least likely token mostly cuts right ones. None when it may not be shown (copy_may_be_shown)."""
     sure = geometric_mean([p for hole in pieces for _, p in hole])
     if sure < options.lookup_confidence:
         return None
-    c = _candidate(doc, spans, draft.fills, sum(scores) / len(scores), baseline, lengths, draft.total_errors, pieces)
-    if not c.accepted and options.cut_back:
-        c = _cut_back(doc, spans, c, baseline)
-    return replace(c, confidence=sure) if c is not None and c.accepted else None
+    if not copy_may_be_shown(doc, spans, draft, baseline):
+        return None
+    c = _candidate(doc, spans, draft.fills, sum(scores) / len(scores), baseline, lengths, draft, pieces)
+    return replace(c, confidence=sure) if c.accepted else None
+
+
+def copy_may_be_shown(doc: Document, spans: list[Span], draft: Draft, baseline: ParseBaseline) -> bool:
+    """A draft copied from the document passes the rules of any suggestion, and no problem touches it: one that does
+    (`return self.` + `items = []`) does not finish the line here, and it is not cut back to a prefix either, as the
+    model's own suggestions are: a prefix of another line's ending is rarely what comes next."""
+    return draft.acceptable(baseline.allowed) and not draft.error_count \
+        and not no_code_where_code_was_asked(doc, spans, draft.fills)

@@ -6,6 +6,7 @@ statement boundary, preferring top-level ones; the code nearest the holes is alw
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from ..errors import InfillError
@@ -47,32 +48,40 @@ def unit_boundaries(doc: Document, lo: int = 0, hi: int | None = None) -> tuple[
     return top, statements
 
 
+def _token_counts(tok, text: str, cuts: list[int], from_cut: bool) -> list[int]:
+    """Tokens of text[c:] (`from_cut`) or text[:c] for each cut c, from one encoding of `text`: a token counts
+    where it starts. A tokenizer without offsets encodes each piece (exact, slower)."""
+    if not hasattr(tok, "token_starts"):
+        return [len(tok.encode(text[c:] if from_cut else text[:c])) for c in cuts]
+    starts = tok.token_starts(text)
+    if from_cut:
+        return [len(starts) - bisect.bisect_left(starts, c) for c in cuts]
+    return [bisect.bisect_left(starts, c) for c in cuts]
+
+
 def _fit_prefix(doc, tok, cuts: list[int], end: int, budget: int) -> int:
-    """Earliest cut whose text up to `end` fits `budget` tokens (binary search, counts shrink as cuts grow)."""
+    """Earliest cut whose text up to `end` fits `budget` tokens (counted from one encoding, the choice checked
+    exactly: a token may straddle a cut)."""
     floor = max(0, end - budget * CHARS_PER_TOKEN_MAX)
     candidates = [c for c in cuts if floor <= c <= end] or [end]
-    lo, hi = 0, len(candidates) - 1
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if len(tok.encode(doc.text[candidates[mid]:end])) <= budget:
-            hi = mid
-        else:
-            lo = mid + 1
-    return candidates[lo] if len(tok.encode(doc.text[candidates[lo]:end])) <= budget else end
+    base = candidates[0]
+    counts = _token_counts(tok, doc.text[base:end], [c - base for c in candidates], from_cut=True)
+    for cut, count in zip(candidates, counts):  # the earliest cut keeps the most code
+        if count <= budget and len(tok.encode(doc.text[cut:end])) <= budget:
+            return cut
+    return end
 
 
 def _fit_suffix(doc, tok, cuts: list[int], start: int, budget: int) -> int:
     """Latest cut whose text from `start` fits `budget` tokens."""
     ceiling = min(len(doc.text), start + budget * CHARS_PER_TOKEN_MAX)
     candidates = [c for c in cuts if start <= c <= ceiling] or [start]
-    lo, hi = 0, len(candidates) - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if len(tok.encode(doc.text[start:candidates[mid]])) <= budget:
-            lo = mid
-        else:
-            hi = mid - 1
-    return candidates[lo] if len(tok.encode(doc.text[start:candidates[lo]])) <= budget else start
+    last = candidates[-1]
+    counts = _token_counts(tok, doc.text[start:last], [c - start for c in candidates], from_cut=False)
+    for cut, count in zip(reversed(candidates), reversed(counts)):
+        if count <= budget and len(tok.encode(doc.text[start:cut])) <= budget:
+            return cut
+    return start
 
 
 def _choose_cut(fit, doc, tok, levels: list[list[int]], anchor: int, budget: int) -> int:

@@ -35,14 +35,22 @@ class SharedContexts:
             best = self.reference.get(row.request)
             if best is None or sum(row.lengths) > sum(rows[best].lengths):
                 self.reference[row.request] = i
-        store = denoiser.contexts
-        self.states = {request: states_for(denoiser, rows[i].ids[0].tolist(), keys[request], store)
-                       for request, i in self.reference.items()}
+        self.keys, self._states = keys, None
+
+    @property
+    def states(self) -> dict:
+        """Each request's context states, computed when a row first needs them (a request that a document draft
+        settles without the model needs none)."""
+        if self._states is None:
+            store = self.denoiser.contexts
+            self._states = {request: states_for(self.denoiser, self.rows[i].ids[0].tolist(), self.keys[request], store)
+                            for request, i in self.reference.items()}
+        return self._states
 
     @property
     def recomputed(self) -> int:
         """Context columns computed for this batch (the rest came from earlier requests)."""
-        return sum(s.recomputed for s in self.states.values())
+        return sum(s.recomputed for s in self._states.values()) if self._states is not None else 0
 
     def cache_for(self, indices: list[int]) -> ContextCache:
         """A dual cache for rows `indices` (in that order), padded to the batch width, holes active."""
@@ -65,3 +73,10 @@ class SharedContexts:
         device = self.denoiser.device
         return ContextCache("dual", self.refresh_every, keys, values, columns.to(device), stale=False, seeded=True,
                             live=own[:, columns].to(device))
+
+    def shared_cache(self, index: int) -> ContextCache:
+        """A cache of row `index`'s context that any number of variants of that row (other tokens in its holes)
+        read at once, without a copy per variant (model/transformer.py: attend_to_shared_context)."""
+        cache = self.cache_for([index])
+        cache.live, cache.shared = None, True
+        return cache

@@ -22,6 +22,10 @@ class Draft:
     new_ranges: list[tuple[int, int]]  # each fill's range in `text`
     errors: list[list[tuple[int, int]]]  # problems touching each fill (syntax errors, defects: infill/checks/fill_checks.py)
     total_errors: int                  # problems in the whole new text
+    unbound: int = 0                   # names it reads that nothing binds (FillCheck.unbound: never acceptable)
+
+    def acceptable(self, allowed: int) -> bool:
+        return self.total_errors <= allowed and not self.unbound
 
     @property
     def error_count(self) -> int:
@@ -40,7 +44,8 @@ def make_draft(doc: Document, spans: list[Span], ids: torch.Tensor, holes, tok, 
         text = drop_repeated_rest_of_line(doc, span, clean_fill(raw, span, prefix_line, doc.text[span.end:]))
         fills.append(Fill(span.start, span.end, text))
     check = check_fills(doc, fills, spans)
-    return Draft(ids, fills, check.text, check.new_ranges, [check.within(k) for k in range(len(fills))], check.problems)
+    return Draft(ids, fills, check.text, check.new_ranges, [check.within(k) for k in range(len(fills))], check.problems,
+                 check.unbound)
 
 
 def _token_lines(tok, ids: list[int], skip: set[int]) -> list[int]:

@@ -13,21 +13,21 @@ import torch
 def draft_probabilities(denoiser, ids: torch.Tensor, attention: torch.Tensor | None, hole: tuple[int, int],
                         draft: list[int], cache=None) -> torch.Tensor:
     """(n,) probability of draft token k given draft[:k] and the context; `ids` (L,) is the row with its hole masked,
-    `cache` a context cache seeded for n copies of that row (or None: full passes)."""
+    `cache` a shared context cache of that row (SharedContexts.shared_cache), or None: full passes."""
     lo, n = hole[0], len(draft)
     rows = ids.unsqueeze(0).repeat(n, 1)  # (n, L)
     wanted = torch.tensor(draft, device=ids.device)
     for k in range(1, n):
         rows[k, lo:lo + k] = wanted[:k]
+    diagonal = torch.arange(n, device=ids.device)
     positions = torch.zeros_like(rows, dtype=torch.bool)
-    positions[:, lo:lo + n] = True
+    positions[diagonal, lo + diagonal] = True  # row k is read only at token k: the head runs n times, not n * n
     mask = None if attention is None else attention.unsqueeze(0).repeat(n, 1)
     extra = {"cache": cache} if cache is not None else {}
-    logits = denoiser.logits(rows, mask, positions=positions, **extra).float()  # (n * n, V)
+    logits = denoiser.logits(rows, mask, positions=positions, **extra).float()  # (n, V)
     logits[:, denoiser.mask_id] = -math.inf  # as the sampler: a position is never filled with the mask itself
-    probs = torch.softmax(logits.view(n, n, -1), dim=-1)  # (n, n, V): row k, hole column j
-    diagonal = torch.arange(n, device=probs.device)
-    return probs[diagonal, diagonal, wanted.to(probs.device)]  # (n,)
+    probs = torch.softmax(logits, dim=-1)  # (n, V)
+    return probs[diagonal.to(probs.device), wanted.to(probs.device)]  # (n,)
 
 
 def geometric_mean(probs: list[float]) -> float:

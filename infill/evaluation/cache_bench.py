@@ -196,8 +196,8 @@ def typing_replay(denoiser, texts: list[str], limit: int, policies: list[ReusePo
     return [t.report("exact_match") for t in tallies]
 
 
-TYPING_POLICIES = (ReusePolicy(max_uses=0), ReusePolicy(max_uses=16, around=0), ReusePolicy(max_uses=16, around=32),
-                   ReusePolicy(max_uses=64, around=32), ReusePolicy(max_uses=16, around=128))
+TYPING_POLICIES = (ReusePolicy(max_uses=0), ReusePolicy(max_uses=16, around=0), ReusePolicy(max_uses=16, around=8),
+                   ReusePolicy(max_uses=16, around=32), ReusePolicy(max_uses=16, around=128))
 
 
 def compare_caches(denoiser, path: Path, problems: list[Problem], texts: list[str], lines: int, typing_lines: int,

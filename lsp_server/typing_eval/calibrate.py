@@ -21,6 +21,8 @@ from .spots import line_after, score, spots_in
 THRESHOLDS = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 LOOKUP_THRESHOLDS = (0.0, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
 PRECISION_FLOOR = 0.4
+# The drafts' own figures: every draft shown, each with its score (a threshold of 0 would not ask the model).
+ANY_SCORED = 1e-9
 MIN_SHOWN = 5  # a precision measured on fewer shown suggestions than this says nothing
 
 
@@ -59,7 +61,7 @@ def sweep(denoiser, paths_by_language: dict[str, list[Path]], spots_per_file: in
             for t in thresholds:
                 insert, line, _ = suggestion_at(denoiser, spot, texts[path], t, settings)
                 results[t].append(SpotResult(spot, insert, score(spot, line, insert, comments[language]), 0.0))
-            insert, line, sure = suggestion_at(denoiser, spot, texts[path], 1.0, settings, lookup=0.0)
+            insert, line, sure = suggestion_at(denoiser, spot, texts[path], 1.0, settings, lookup=ANY_SCORED)
             drafts.append((SpotResult(spot, insert, score(spot, line, insert, comments[language]), 0.0), sure))
         for t in thresholds:
             by_threshold[t][language] = results[t]

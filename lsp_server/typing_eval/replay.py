@@ -15,11 +15,9 @@ from tqdm import tqdm
 from infill import LANGUAGES as SPECS
 from infill.source.positions import LineIndex
 
-from ..latency import percentile
+from ..latency import KEYSTROKE_GAP, percentile
 from ..reliability.raw_client import RawServer
 from .spots import Score, Spot, line_after, score, spots_in
-
-KEYSTROKE_GAP = 0.15  # seconds between the state before the last keystroke and the keystroke: a person's pace
 
 
 @dataclass

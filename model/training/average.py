@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
 from ..checkpoint import TOKENIZER_FILE, load_checkpoint, save_checkpoint
 from ..errors import ModelError
 

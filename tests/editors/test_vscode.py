@@ -25,9 +25,12 @@ pytestmark = [
 ]
 
 # The stand-in model writes numbers (`111`), which return nothing: the docstring promises nothing (python_promises.py).
-SOURCE = 'def add(a, b):\n    """Add a and b."""\n    pass\n\n\ndef main():\n    total = add()\n    print(total)\n'
-COMPLETION_AT = (7, 17)  # 1-based line and column: between "add(" and ")"
+# The call typed last repeats one above it, so the built-in model (the README's screenshot) has a draft from the file.
+SOURCE = ('def add(a, b):\n    """Add a and b."""\n    pass\n\n\ndef main():\n    total = add(2, 3)\n    print(total)\n'
+          '    again = add()\n    print(again)\n')
+COMPLETION_AT = (9, 17)  # 1-based line and column: between "add(" and ")"
 BODY_AT = (3, 5)  # on the stub's `pass`
+AFTER_BODY = len(SOURCE.split("\n")) - 3  # lines after the stub's body
 
 
 def free_port() -> int:
@@ -108,8 +111,8 @@ def test_ghost_text_is_shown_and_tab_accepts_it(workbench):
 def test_implement_function_body_edits_only_the_body(workbench):
     before, after = workbench["afterAccept"].split("\n"), workbench["afterImplement"].split("\n")
     assert after[:2] == before[:2], "signature and docstring kept"
-    assert after[-5:] == before[-5:], "the rest of the file kept"
-    assert after[2:-5] != ["    pass"]
+    assert after[-AFTER_BODY:] == before[-AFTER_BODY:], "the rest of the file kept"
+    assert after[2:-AFTER_BODY] != ["    pass"]
     assert (workbench["out"] / "implement-function.png").stat().st_size > 10_000
 
 

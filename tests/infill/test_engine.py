@@ -78,6 +78,21 @@ def test_context_keeps_whole_units_nearest_the_hole(tiny_denoiser):
     assert kept.startswith("def helper_") and "def helper_39" in kept and "def helper_0(" not in kept
 
 
+def test_fitting_context_from_one_encoding_picks_what_exact_counts_pick(tiny_denoiser):
+    """The cut search counts tokens from one encoding (with non-ASCII text, where byte tokens share a character);
+    it must choose the cut that encoding each candidate piece would."""
+    from infill.decode.context import _fit_prefix, _fit_suffix
+    body = "".join(f"def größe_{i}(wert):\n    return wert + '日本{i}'  # ümlaut\n\n" for i in range(30))
+    doc, tok = Document(body, PY), tiny_denoiser.tokenizer
+    cuts = list(doc.index.starts)
+    middle = cuts[len(cuts) // 2]
+    for budget in (7, 40, 95, 160, 10_000):
+        fits_before = [c for c in cuts if c <= middle and len(tok.encode(doc.text[c:middle])) <= budget]
+        assert _fit_prefix(doc, tok, cuts, middle, budget) == min(fits_before, default=middle)
+        fits_after = [c for c in cuts if c >= middle and len(tok.encode(doc.text[middle:c])) <= budget]
+        assert _fit_suffix(doc, tok, cuts, middle, budget) == max(fits_after, default=middle)
+
+
 def test_a_model_sees_about_the_canvas_it_was_trained_on(tiny_denoiser):
     from infill.decode.context import build_canvas
     functions = "".join(f"def helper_{i}(value):\n    return value + {i}\n\n\n" for i in range(40))

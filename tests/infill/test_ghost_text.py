@@ -4,8 +4,8 @@ no name bound nowhere in scope, and the suggestion stops at the first token the 
 import torch
 
 from infill import Document, InfillOptions, language_for_id, run_infill, select_cursor
+from lsp_server.settings import Settings, ghost_options
 from model.denoiser import DenoiserBase
-from model.sampler import SamplerOptions
 
 PY = language_for_id("python")
 
@@ -41,9 +41,10 @@ class Writes(DenoiserBase):
 
 
 def ghost(min_confidence: float = 0.5) -> InfillOptions:
-    """What the server asks for ghost text (lsp_server.settings.ghost_options with its defaults)."""
-    return InfillOptions(sampler=SamplerOptions(steps=8), syntax_rounds=1, cut_back=True, max_lengths=2,
-                         max_fill_tokens=32, keep_to_train_window=False, min_confidence=min_confidence)
+    """What the server asks for ghost text (lsp_server.settings.ghost_options), drafts from the document off."""
+    options = ghost_options(Settings(ghost_min_confidence=min_confidence, ghost_lookup_confidence=1.0), "python")
+    assert options.sampler.settle_below == min_confidence and options.syntax_rounds == 0
+    return options
 
 
 def shown(denoiser, source: str, after: str, min_confidence: float = 0.5) -> str | None:
@@ -73,6 +74,15 @@ def test_names_bound_nowhere_in_scope_are_not_shown(tiny_denoiser):
     offered = shown(Writes(tiny_denoiser, "add(self, **kwargs)"), source, "result = ")
     assert offered is None or ("self" not in offered and "kwargs" not in offered), offered
     assert shown(Writes(tiny_denoiser, "add(1, 2)"), source, "result = ") == "add(1, 2)"
+
+
+def test_a_name_bound_nowhere_is_refused_even_where_it_mends_the_line(tiny_denoiser):
+    """`print(area(` does not parse; `width))` would mend it, but `width` is bound only inside `area`: mending one
+    problem does not excuse reading a name nothing binds."""
+    source = "def area(width, height):\n    return width * height\n\n\ndef main():\n    print(area(\n"
+    offered = shown(Writes(tiny_denoiser, "width))"), source, "print(area(")
+    assert offered is None or "width" not in offered, offered
+    assert shown(Writes(tiny_denoiser, "2, 3))"), source, "print(area(") == "2, 3))"
 
 
 def test_a_one_character_suggestion_is_not_shown(tiny_denoiser):

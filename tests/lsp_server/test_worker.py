@@ -45,3 +45,14 @@ def test_reset_model_loads_the_new_model_for_the_next_job():
     worker.reset_model(lambda: CountingModel("b"))
     assert worker.submit("d", 2, lambda d, j: d.name)[1].result(5) == "b"
     worker.shutdown()
+
+
+def test_a_closed_document_s_kept_states_are_dropped(tiny_denoiser):
+    from model.kv_cache import states_for
+    worker = ModelWorker(lambda: tiny_denoiser)
+    assert worker.submit("file:///a.py", 1, lambda d, j: states_for(d, [5, 6, 7, 8], "file:///a.py", d.contexts))[1].result(5)
+    assert tiny_denoiser.contexts.get("file:///a.py") is not None
+    worker.forget("file:///a.py")
+    assert tiny_denoiser.contexts.get("file:///a.py") is None
+    worker.forget("file:///never-opened.py")  # nothing kept: nothing to do
+    worker.shutdown()

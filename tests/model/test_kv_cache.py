@@ -100,6 +100,24 @@ def test_shifting_kept_keys_equals_computing_them_at_the_new_positions(tiny_deno
         assert torch.allclose(tiny_denoiser.shift_keys(moved[0][:, :, delta:], -delta), keys[0], atol=1e-5)
 
 
+def test_states_only_passes_keep_the_same_keys_and_values_as_a_full_pass(tiny_denoiser):
+    """full_states and update_states skip the last layer's attention and MLP: its keys and values are unchanged."""
+    torch.manual_seed(4)
+    ids = torch.randint(3, tiny_denoiser.vocab_size, (1, 50))
+    full = ContextCache("dual")
+    full.plan(torch.zeros_like(ids, dtype=torch.bool))
+    assert tiny_denoiser.model.features(ids, None, full) is not None
+    keys, values = tiny_denoiser.full_states(ids[0].tolist())
+    for got, want in zip(keys + values, full.keys + full.values):
+        assert torch.allclose(got, want, atol=1e-6)
+    columns = torch.arange(20, 30)
+    for t in keys + values:
+        t[:, :, columns] = 0.0  # forgotten, then recomputed against the rest: the same states again
+    tiny_denoiser.update_states(ids[0].tolist(), keys, values, columns)
+    for got, want in zip(keys + values, full.keys + full.values):
+        assert torch.allclose(got, want, atol=1e-5)
+
+
 def test_matching_runs_keep_prefix_suffix_and_moved_blocks():
     old = list(range(100))
     new = [999] * 3 + list(range(50)) + [555] + list(range(50, 100))  # text added at the start and in the middle

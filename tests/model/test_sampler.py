@@ -42,6 +42,20 @@ def test_threshold_commits_more_per_call_when_sure(tiny_denoiser):
     assert parallel.nfe == 1  # every token clears a zero threshold
 
 
+def test_a_row_left_unsure_commits_all_its_masks_at_once(tiny_denoiser):
+    """settle_below: when no remaining mask of a row is predicted that surely, the row's masks take the current
+    predictions in one step (ghost text would cut such tokens anyway); a lower bar leaves the schedule as it was."""
+    ids, masked = _canvas(tiny_denoiser, n_masks=20)
+    rec = RecordingDenoiser(tiny_denoiser)
+    settled, trace = sample(rec, ids, masked, SamplerOptions(steps=10, strategy="threshold", settle_below=1.0))
+    assert trace.nfe == 1 and trace.committed_per_step == [20]
+    first = tiny_denoiser.logits(ids.masked_fill(masked, tiny_denoiser.mask_id))[0]
+    first[:, tiny_denoiser.mask_id] = -float("inf")
+    assert torch.equal(settled[masked], first.argmax(-1)[masked[0]]), "the first step's own predictions"
+    _, scheduled = sample(tiny_denoiser, ids, masked, SamplerOptions(steps=10, strategy="threshold", settle_below=0.0))
+    assert scheduled.nfe == 10
+
+
 def test_unknown_strategy_raises(tiny_denoiser):
     ids, masked = _canvas(tiny_denoiser)
     with pytest.raises(ValueError, match="bogus"):

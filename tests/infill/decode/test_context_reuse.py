@@ -154,3 +154,26 @@ def test_every_candidate_length_sees_the_same_context_in_a_long_file(tiny_denois
         plain = tiny_denoiser.logits(batch.ids[i:i + 1], attention, positions=batch.in_holes[i:i + 1])
         # the context was computed beside a hole of another length: close to a fresh pass, not equal
         assert (torch.softmax(cached, -1) - torch.softmax(plain, -1)).abs().max() < 0.05
+
+
+def test_variants_of_one_row_read_its_shared_context_as_copies_would(tiny_denoiser):
+    """Scoring many variants of a hole (draft verification) reads one shared context: the same logits as a copy of
+    the row's cache per variant, and, for the all-masked variant, the same as no cache at all."""
+    doc = Document(SOURCE, PY)
+    at = SOURCE.index("total = width") + len("total = ")
+    rows = prepare_rows(tiny_denoiser, doc, [Span(at, at, kind="line", single_line=True)],
+                        InfillOptions(sampler=SamplerOptions(cache="reuse"), max_lengths=1))
+    batch = _stack(rows)
+    shared = SharedContexts(tiny_denoiser, rows, [""], batch.ids.shape[1])
+    lo, hi = rows[0].canvas.holes[0]
+    variants = batch.ids[0].unsqueeze(0).repeat(hi - lo, 1)
+    for k in range(1, hi - lo):
+        variants[k, lo:lo + k] = torch.arange(10, 10 + k)
+    positions = torch.zeros_like(variants, dtype=torch.bool)
+    positions[:, lo:hi] = True
+    attention = None if batch.attention is None else batch.attention[0].unsqueeze(0).repeat(hi - lo, 1)
+    copies = tiny_denoiser.logits(variants, attention, positions=positions, cache=shared.cache_for([0] * (hi - lo)))
+    read_once = tiny_denoiser.logits(variants, attention, positions=positions, cache=shared.shared_cache(0))
+    assert torch.allclose(copies, read_once, atol=1e-4)
+    plain = tiny_denoiser.logits(variants[:1], None if attention is None else attention[:1], positions=positions[:1])
+    assert torch.allclose(read_once[:hi - lo], plain, atol=1e-4)

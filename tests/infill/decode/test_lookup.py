@@ -13,7 +13,7 @@ from model.sampler import SamplerOptions
 
 PY = language_for_id("python")
 SOURCE = ("def send(server, message):\n    server.notify(\"window/logMessage\", message)\n\n\n"
-          "def warn(server, text):\n    server.\n    return text\n")
+          "def warn(server, message):\n    server.\n    return message\n")
 
 
 def draft_at(source: str, after: str) -> str | None:
@@ -83,6 +83,32 @@ def test_a_sure_draft_is_shown_whole_and_nothing_is_decoded(tiny_denoiser, cache
     assert best.accepted and best.fills[0].text == 'notify("window/logMessage", message)'
     assert result.trace.nfe == 0, "a draft sure enough settles the request: the sampler never ran"
     assert result.text == SOURCE[:at] + best.fills[0].text + SOURCE[at:], "nothing outside the span changes"
+
+
+@pytest.mark.parametrize("cache", ["reuse", "none"])
+def test_at_threshold_zero_the_model_is_not_asked_at_all(tiny_denoiser, cache, monkeypatch):
+    """A draft that passes the rules is shown whatever its score: no scoring pass, no context states, no decoding."""
+    passes = []
+    features = tiny_denoiser.model.features
+    monkeypatch.setattr(tiny_denoiser.model, "features", lambda *a, **k: passes.append(1) or features(*a, **k))
+    doc = Document(SOURCE, PY)
+    at = SOURCE.rindex("server.") + len("server.")
+    result = run_infill(tiny_denoiser, doc, [select_cursor(doc, at)], ghost(0.0, 0.0, cache))
+    assert result.candidates[0].fills[0].text == 'notify("window/logMessage", message)' and passes == []
+    run_infill(tiny_denoiser, doc, [select_cursor(doc, at)], ghost(0.0, 1e-6, cache))
+    assert passes, "any other threshold scores the draft"
+
+
+def test_a_copied_line_that_does_not_finish_this_one_is_not_shown(tiny_denoiser):
+    """`self.items = []` continues `self.` elsewhere; after `return self.` it parses no worse than the broken line
+    (one problem either way) but leaves a problem on the copied text: it is not shown, nor a prefix of it."""
+    source = ("class Stack:\n    def __init__(self):\n        self.items = []\n\n    def pop(self):\n"
+              "        return self.\n")
+    doc = Document(source, PY)
+    span = select_cursor(doc, source.rindex("self.") + len("self."))
+    assert document_draft(doc, span) == "items = []"
+    result = run_infill(tiny_denoiser, doc, [span], ghost(1.0, 0.0))
+    assert [c for c in result.candidates if c.accepted] == [], result.candidates
 
 
 def test_an_unsure_draft_is_not_shown(tiny_denoiser):
