@@ -77,8 +77,9 @@ def _check_spans(doc: Document, spans: list[Span]) -> list[Span]:
 
 def _checked(denoiser, doc: Document, spans: list[Span], options: InfillOptions) -> list[Span]:
     if options.mode == "instruct" and not denoiser.follows_instructions:
-        raise InfillError(f"the model {denoiser.name!r} can fill and polish code but cannot follow instructions; "
-                          "configure an instruct-capable backend")
+        why = getattr(denoiser, "chat_problem", "")
+        raise InfillError(f"the model {denoiser.name!r} can fill and polish code but cannot follow instructions"
+                          f"{f' ({why})' if why else ''}; configure an instruct-capable backend")
     if options.mode not in MODES:
         raise ValueError(options.mode)
     spans = _check_spans(doc, spans)
@@ -111,7 +112,7 @@ def prepare_rows(denoiser, doc: Document, spans: list[Span], options: InfillOpti
             canvas = instruction_canvas(denoiser, doc, spans, hole_ids[0], options.instruction or "", window)
         else:
             trained = denoiser.train_window if options.keep_to_train_window else None
-            canvas = build_canvas(doc, spans, hole_ids, tok, window, trained, bounds)
+            canvas = build_canvas(doc, spans, hole_ids, tok, window, trained, bounds, tuple(getattr(denoiser, "lead_ids", ())))
             bounds = (canvas.prefix_start, canvas.suffix_end)
         ids = torch.tensor([canvas.ids], device=denoiser.device)  # (1, L)
         in_holes = torch.zeros_like(ids, dtype=torch.bool)
@@ -212,7 +213,8 @@ def plan_decoding(denoiser, requests: list[Request], rows: list[Prepared], ids: 
 
 
 def _skip_ids(denoiser) -> set[int]:
-    return {denoiser.pad_id, denoiser.eos_id, denoiser.mask_id}
+    """Tokens that are never text of a fill: pads, ends of an answer (<|im_end|>, <|dlm_pad|>, ...), the mask."""
+    return {denoiser.pad_id, denoiser.eos_id, denoiser.mask_id, *getattr(denoiser, "end_ids", ())}
 
 
 def _draft(denoiser, req: Request, row: Prepared, ids: torch.Tensor) -> Draft:

@@ -46,6 +46,9 @@ class DenoiserBase:
     """The capabilities a denoiser lacks unless it says otherwise."""
 
     follows_instructions: bool = False
+    chat_problem: str = ""                         # why it cannot follow instructions, when a checkpoint says
+    end_ids: frozenset[int] = frozenset()          # tokens besides pad and eos that end or pad an answer: never text
+    lead_ids: tuple[int, ...] = ()                 # tokens every canvas starts with (a BOS the model was trained with)
     train_window: int | None = None
     supports_cache: tuple[str, ...] = ()
     contexts: ReusedContexts | None = None

@@ -8,14 +8,15 @@ copy does: logits = cat([logits[:, :1], logits[:, :-1]], 1)). No remote code is 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import torch
 
 from .denoiser import DenoiserBase
 from .errors import ModelError
-from .hf_checkpoint import bidirectional, cached_hidden, check_fits, head_at, load_weights, read_tokenizer, read_weights
+from .hf_checkpoint import bidirectional, cached_hidden, check_fits, head_at, read_config, working_window
+from .hf_tokenizer import end_of_fill_ids, read_tokenizer, special_token
+from .hf_weights import build_and_load
 
 
 def is_dream_config(config: dict) -> bool:
@@ -27,28 +28,32 @@ class DreamDenoiser(DenoiserBase):
     def __init__(self, directory: Path, device: torch.device):
         from transformers import Qwen2Config, Qwen2ForCausalLM
 
-        raw = json.loads((directory / "config.json").read_text())
+        raw = read_config(directory)
         fields = {k: raw[k] for k in ("vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads",
                                       "num_key_value_heads", "max_position_embeddings", "rms_norm_eps", "rope_theta",
                                       "tie_word_embeddings", "hidden_act") if k in raw}
         config = Qwen2Config(**fields)
         config.is_causal = False  # transformers builds a bidirectional mask for such configs
-        check_fits(directory, device, Qwen2ForCausalLM, config)  # refuse before allocating anything
-        dtype = torch.bfloat16 if device.type == "cuda" else torch.float32
-        with torch.device(device):  # allocate straight on the target device: a 7B model never sits in RAM twice
-            model = Qwen2ForCausalLM._from_config(config, torch_dtype=dtype)
-        bidirectional(model)
-        load_weights(model, read_weights(directory, device), directory, "Dream")
-        self.model = model
-        self.tokenizer, self.chat = read_tokenizer(directory)
+        # The tokenizer and template first: a checkpoint missing them fails in a second, not after the weights load.
+        self.tokenizer, self.chat, self.chat_problem = read_tokenizer(directory)
         self.follows_instructions = self.chat is not None  # instruct variants ship a chat template
         self.mask_id = raw.get("mask_token_id", self.tokenizer.token_id("<|mask|>"))
         if self.mask_id is None:
             raise ModelError(f"checkpoint {directory} names no mask token (mask_token_id or <|mask|>)")
         self.pad_id = raw.get("pad_token_id", 151643)
         self.eos_id = raw.get("eos_token_id", self.pad_id)
+        self.end_ids = end_of_fill_ids(self.tokenizer, directory, self.pad_id, self.eos_id) - {self.mask_id}
+        # Column 0 has no state before it to predict it from (state i-1 predicts token i): Dream's own prompts
+        # start with <|beginoftext|>, so every canvas does.
+        named = special_token(directory, "bos_token") or "<|beginoftext|>"
+        bos = self.tokenizer.token_id(named)
+        self.lead_ids = (bos,) if bos is not None else ()
         self.vocab_size = config.vocab_size
-        self.max_len = int(raw.get("max_position_embeddings", 4096))
+        self.token_count = min(self.tokenizer.vocab_size, config.vocab_size)
+        self.max_len = working_window(raw.get("max_position_embeddings", 4096))
+        check_fits(directory, device, Qwen2ForCausalLM, config)  # refuse before allocating anything
+        self.model = build_and_load(Qwen2ForCausalLM, config, directory, device, "Dream")
+        bidirectional(self.model)
         self.device = device
         self.name = str(directory)
 
@@ -60,4 +65,5 @@ class DreamDenoiser(DenoiserBase):
         mask = attention_mask.to(self.device).long() if attention_mask is not None else None
         hidden, columns = cached_hidden(self.model.model, ids.to(self.device), mask, cache, shift=1)  # (B, A, D)
         # un-shifted in head_at: state i-1 predicts token i (0 for 0)
-        return head_at(self.model.lm_head, hidden, positions, columns, self.device, shift=1)  # (B, L, V) or (N, V)
+        return head_at(self.model.lm_head, hidden, positions, columns, self.device, shift=1,
+                       vocab=self.token_count)  # (B, L, V) or (N, V)

@@ -9,7 +9,6 @@ shift); its mask id is 126336. No remote code is run.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -17,7 +16,9 @@ import torch
 
 from .denoiser import DenoiserBase
 from .errors import ModelError
-from .hf_checkpoint import bidirectional, cached_hidden, check_fits, head_at, load_weights, read_tokenizer, read_weights
+from .hf_checkpoint import bidirectional, cached_hidden, check_fits, head_at, read_config, working_window
+from .hf_tokenizer import end_of_fill_ids, read_tokenizer
+from .hf_weights import build_and_load
 
 LLADA_MASK_ID = 126336
 _BLOCK_NAMES = {
@@ -45,7 +46,7 @@ class LLaDADenoiser(DenoiserBase):
     def __init__(self, directory: Path, device: torch.device):
         from transformers import LlamaConfig, LlamaForCausalLM
 
-        raw = json.loads((directory / "config.json").read_text())
+        raw = read_config(directory)
         try:
             config = LlamaConfig(
                 vocab_size=raw.get("embedding_size") or raw["vocab_size"], hidden_size=raw["d_model"],
@@ -57,23 +58,19 @@ class LLaDADenoiser(DenoiserBase):
                 attention_bias=bool(raw.get("include_bias") or raw.get("include_qkv_bias")))
         except KeyError as exc:
             raise ModelError(f"{directory / 'config.json'} lacks the LLaDA field {exc}") from None
-        check_fits(directory, device, LlamaForCausalLM, config)  # refuse before allocating anything
-        dtype = torch.bfloat16 if device.type == "cuda" else torch.float32
-        with torch.device(device):
-            model = LlamaForCausalLM._from_config(config, torch_dtype=dtype)
-        bidirectional(model)
-        state, unknown = {}, []
-        for name, tensor in read_weights(directory, device).items():
-            target = llama_name(name)
-            (unknown.append(name) if target is None else state.__setitem__(target, tensor))
-        load_weights(model, state, directory, "LLaDA", unknown)
-        self.model = model
-        self.tokenizer, self.chat = read_tokenizer(directory)
+        # The tokenizer and template first: a checkpoint missing them fails in a second, not after the weights load.
+        self.tokenizer, self.chat, self.chat_problem = read_tokenizer(directory)
         self.follows_instructions = self.chat is not None  # instruct variants ship a chat template
         self.mask_id = raw.get("mask_token_id", LLADA_MASK_ID)
         self.eos_id = raw.get("eos_token_id", 126081)
         self.pad_id = raw.get("pad_token_id", self.eos_id)
-        self.vocab_size, self.max_len = config.vocab_size, config.max_position_embeddings
+        self.end_ids = end_of_fill_ids(self.tokenizer, directory, self.pad_id, self.eos_id) - {self.mask_id}
+        self.vocab_size = config.vocab_size
+        self.token_count = min(self.tokenizer.vocab_size, config.vocab_size)
+        self.max_len = working_window(config.max_position_embeddings)
+        check_fits(directory, device, LlamaForCausalLM, config)  # refuse before allocating anything
+        self.model = build_and_load(LlamaForCausalLM, config, directory, device, "LLaDA", llama_name)
+        bidirectional(self.model)
         self.device, self.name = device, str(directory)
 
     supports_cache = ("prefix", "dual")
@@ -83,4 +80,5 @@ class LLaDADenoiser(DenoiserBase):
                positions: torch.Tensor | None = None, cache=None) -> torch.Tensor:
         mask = attention_mask.to(self.device).long() if attention_mask is not None else None
         hidden, columns = cached_hidden(self.model.model, ids.to(self.device), mask, cache)  # (B, A, D); no shift
-        return head_at(self.model.lm_head, hidden, positions, columns, self.device)  # (B, L, V) or (N, V)
+        return head_at(self.model.lm_head, hidden, positions, columns, self.device,
+                       vocab=self.token_count)  # (B, L, V) or (N, V)

@@ -237,6 +237,7 @@ def sample(denoiser, ids: torch.Tensor, masked: torch.Tensor, options: SamplerOp
     steps = max(1, options.steps)
     blocks = split_blocks(masked, options.block_length, steps)
     steps_per_block = [len(part) for part in torch.arange(steps).tensor_split(len(blocks))]
+    fillers = (denoiser.pad_id, denoiser.eos_id, *sorted(getattr(denoiser, "end_ids", ())))  # never code
     for block, block_steps in zip(blocks, steps_per_block):
         if cache is not None:
             cache.plan(masked & block)  # a full pass opens each block; its masked columns are recomputed after
@@ -247,7 +248,7 @@ def sample(denoiser, ids: torch.Tensor, masked: torch.Tensor, options: SamplerOp
             logits = predict_logits(denoiser, ids, attention_mask, todo, cache)  # (N, V) at the positions still to do
             trace.nfe += 1
             tokens, probs = predict_tokens(logits, denoiser.mask_id, options.temperature, generator,
-                                           None if code_only is None else code_only[todo], (denoiser.pad_id, denoiser.eos_id))
+                                           None if code_only is None else code_only[todo], fillers)
             flat_confidence = probs.gather(-1, tokens.unsqueeze(-1)).squeeze(-1)  # (N,)
             flat_scores = score_positions(options.strategy, tokens, probs, generator)
             confidence, scores = (_scatter(todo, flat, -math.inf) for flat in (flat_confidence, flat_scores))  # (B, L)

@@ -103,15 +103,16 @@ def _count_capped(tok, text: str, cap: int, from_end: bool) -> int:
 
 
 def build_canvas(doc: Document, spans: list[Span], hole_ids: list[list[int]], tok, window: int,
-                 trained: int | None = None, bounds: tuple[int, int] | None = None) -> Canvas:
+                 trained: int | None = None, bounds: tuple[int, int] | None = None, lead: tuple[int, ...] = ()) -> Canvas:
     """Token ids for the model: trimmed prefix + hole ids + code between holes + trimmed suffix. A model trained
     on `trained`-token canvases gets about that many (and at least half of it as context beside long holes).
     `bounds`: the (prefix start, suffix end) of a canvas with longer holes, so that every candidate length of a
-    request sees the same context (cache mode "reuse" shares its states between them column by column)."""
+    request sees the same context (cache mode "reuse" shares its states between them column by column).
+    `lead`: tokens the canvas starts with (a model's BOS)."""
     pieces = [tok.encode(doc.text[a.end:b.start]) for a, b in zip(spans, spans[1:])]
     if bounds is not None:
-        return _assemble(doc, spans, hole_ids, tok, pieces, *bounds)
-    fixed = sum(len(h) for h in hole_ids) + sum(len(p) for p in pieces)
+        return _assemble(doc, spans, hole_ids, tok, pieces, *bounds, lead)
+    fixed = len(lead) + sum(len(h) for h in hole_ids) + sum(len(p) for p in pieces)
     room = window - fixed
     if room < 0:
         raise InfillError(f"the spans and the code between them need {fixed} tokens; the model's window is {window}")
@@ -136,12 +137,12 @@ def build_canvas(doc: Document, spans: list[Span], hole_ids: list[list[int]], to
         suffix_end = _choose_cut(_fit_suffix, doc, tok, ends, spans[-1].end, tail_budget)
         if suffix_end == spans[-1].end and tail_budget > 0:
             suffix_end = _fit_suffix(doc, tok, _line_ends(doc), spans[-1].end, tail_budget)
-    return _assemble(doc, spans, hole_ids, tok, pieces, prefix_start, suffix_end)
+    return _assemble(doc, spans, hole_ids, tok, pieces, prefix_start, suffix_end, lead)
 
 
 def _assemble(doc: Document, spans: list[Span], hole_ids: list[list[int]], tok, pieces: list[list[int]],
-              prefix_start: int, suffix_end: int) -> Canvas:
-    ids = tok.encode(doc.text[prefix_start:spans[0].start])
+              prefix_start: int, suffix_end: int, lead: tuple[int, ...] = ()) -> Canvas:
+    ids = list(lead) + tok.encode(doc.text[prefix_start:spans[0].start])
     holes = []
     for i, span in enumerate(spans):
         holes.append((len(ids), len(ids) + len(hole_ids[i])))

@@ -77,7 +77,9 @@ def test_matches_llada_math_bidirectionally_without_shift(llada):
     d = load_denoiser(str(directory), "cpu")
     assert d.mask_id == json.loads((directory / "config.json").read_text())["mask_token_id"]
     ids = torch.randint(0, 300, (1, 12))
-    assert torch.allclose(d.logits(ids), reference_logits(state, ids), atol=1e-4)
+    n = d.token_count  # rows past the tokenizer's ids are -inf
+    assert torch.allclose(d.logits(ids)[..., :n], reference_logits(state, ids)[..., :n], atol=1e-4)
+    print(f"max |logit difference| vs LLaDA's math: {(d.logits(ids)[..., :n] - reference_logits(state, ids)[..., :n]).abs().max():.2e}")
     changed = ids.clone()
     changed[0, 10] = (ids[0, 10] + 1) % 300
     assert not torch.allclose(d.logits(ids)[0, 2], d.logits(changed)[0, 2]), "a later token changes an earlier position"
