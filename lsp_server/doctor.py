@@ -15,6 +15,18 @@ def _memory_line(args) -> None:
 
     from model.denoiser import resolve_device
     from model.hf_checkpoint import available_bytes, weights_bytes
+    from model.presets import preset
+    found = preset(args.model)
+    if found is not None:
+        device = resolve_device(args.device)
+        needed = found.params_b * 1e9 * (2 if device.type == "cuda" else 4) * 1.2
+        free = available_bytes(device)
+        gpu = found.params_b * 1e9 * 2 * 1.2 / 2**30
+        verdict = "fits" if needed <= free else (f"does not fit: a GPU with {gpu:.0f} GiB free runs it in bf16; or serve "
+                                                 "it on such a machine and use its URL (docs/models.md)")
+        print(f"preset     {found.name} = {found.hub_id} ({found.licence}); needs about {needed / 2**30:.1f} GiB on "
+              f"{device.type} ({'bf16' if device.type == 'cuda' else 'fp32'}), {free / 2**30:.1f} GiB free: {verdict}")
+        return
     path = Path(args.model)
     if not (path / "config.json").is_file():
         return

@@ -143,9 +143,14 @@ def load_denoiser(spec: str = "builtin", device: str = "auto", remote_model: str
                              "pass --model DIR with a checkpoint made by `diffusion-lsp train`")
         model, tok, meta = load_checkpoint(BUILTIN_DIR, dev)
         return BuiltinDenoiser(model, tok, "builtin", meta)
+    from .presets import preset
+    if preset(spec) is not None:  # a preset's name: its pulled copy in the Hugging Face cache
+        from .hub import local_checkpoint
+        spec = str(local_checkpoint(spec))
     path = Path(spec).expanduser()
     if not path.is_dir():
-        raise ModelError(f"model spec {spec!r} is neither 'builtin' nor an existing directory")
+        raise ModelError(f"model spec {spec!r} is neither 'builtin', a preset (`diffusion-lsp models`) nor an existing "
+                         "directory")
     if (path / WEIGHTS_FILE).is_file() and not (path / "config.json").is_file():
         model, tok, meta = load_checkpoint(path, dev)
         return BuiltinDenoiser(model, tok, str(path), meta)

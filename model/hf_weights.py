@@ -50,6 +50,19 @@ def read_header(path: Path) -> dict:
         raise ModelError(f"broken weights file {path}: {str(exc).splitlines()[0] or 'unreadable header'}") from None
 
 
+def check_complete(directory: Path) -> None:
+    """Every weight file the checkpoint names is there and as long as its header says (a half-downloaded or cut
+    file is never loaded): a ModelError naming the first that is not."""
+    for f in weight_files(directory):
+        header = read_header(f)
+        ends = [info["data_offsets"][1] for name, info in header.items() if name != "__metadata__"]
+        with open(f, "rb") as handle:
+            expected = 8 + int.from_bytes(handle.read(8), "little") + max(ends, default=0)
+        if f.stat().st_size != expected:
+            raise ModelError(f"checkpoint {directory}: {f.name} is {f.stat().st_size:,} bytes where its header says "
+                             f"{expected:,} (cut short or damaged)")
+
+
 def iter_tensors(path: Path) -> Iterator[tuple[str, torch.Tensor]]:
     """(name, tensor) of one safetensors file, read one tensor at a time; a truncated or inconsistent file is a
     ModelError naming it."""
@@ -86,6 +99,7 @@ def build_and_load(model_class, config, directory: Path, device: torch.device, f
     """`model_class` built from `config` on the meta device and filled from the checkpoint, tensor by tensor, in
     bf16 on a GPU and fp32 on the CPU. `rename`: the module's name of a checkpoint tensor (None: not one of its)."""
     dtype = torch.bfloat16 if device.type == "cuda" else torch.float32
+    check_complete(directory)
     with torch.device("meta"):  # its dtype is whatever the loaded tensors have
         model = model_class._from_config(config)
     expected = {name: tensor.shape for name, tensor in model.state_dict().items()}

@@ -1,4 +1,4 @@
-"""The `diffusion-lsp` command, one module per command family: fill, serve, measure, train. Errors print one line
+"""The `diffusion-lsp` command, one module per command family: fill, serve, models, measure, train. Errors print one line
 and exit non-zero; what a command needs is imported when it runs, so training code loads only for `train`."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import sys
 from infill import InfillError
 from model.errors import ModelError
 
-from . import fill, measure, serve, train
+from . import fill, measure, models, serve, train
 from .common import OneLineParser
 
-FAMILIES = (fill, serve, measure, train)
+FAMILIES = (fill, serve, models, measure, train)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -27,8 +27,8 @@ def test_every_family_registers_its_commands():
     code = ("from lsp_server.cli import build_parser; p = build_parser(); "
             "print(sorted(p._subparsers._group_actions[0].choices))")
     run = run_python(code)
-    assert run.stdout.strip() == str(sorted(["infill", "serve", "serve-http", "doctor", "bench", "reliability", "eval",
-                                             "train"]))
+    assert run.stdout.strip() == str(sorted(["infill", "serve", "serve-http", "doctor", "models", "bench", "reliability",
+                                             "eval", "train"]))
 
 
 def test_a_plot_without_matplotlib_is_one_line_and_no_file(tmp_path):

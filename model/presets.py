@@ -1,0 +1,74 @@
+"""The open diffusion coders this server loads, by name: where each lives on the Hugging Face Hub, what it can do,
+its special tokens and what it needs. `--model NAME` and the `model` setting take these names; the files come
+from `diffusion-lsp models pull NAME` (model/hub.py), never while serving."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+# What `models pull` fetches: configs, tokenizer files, templates and safetensors; never code or pickles.
+PULL_PATTERNS = ("*.json", "*.safetensors", "vocab.json", "merges.txt", "tokenizer.model", "*.jinja", "*.txt", "*.md",
+                 "LICENSE*")
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    hub_id: str
+    family: str                 # the loader: "dream" (Qwen2 modules) or "llada" (Llama modules)
+    params_b: float             # parameters, billions
+    fim: bool                   # fills holes in code (every denoiser here does)
+    instruct: bool              # ships a chat template: "refactor with an instruction" works
+    mask_id: int
+    end_tokens: tuple[str, ...]  # tokens that end or pad its answers (never written into code)
+    logit_shift: int            # 1: state i-1 predicts token i (Dream family)
+    block_size: int | None      # semi-autoregressive blocks its authors decode in (None: the whole span at once)
+    steps: int                  # recommended denoising steps for a fill of up to 64 tokens
+    window: int                 # tokens of canvas used (config's positions capped at model.hf_checkpoint's window)
+    licence: str
+    commercial_use: bool
+
+    @property
+    def bf16_gib(self) -> float:
+        return round(self.params_b * 1e9 * 2 / 2**30, 1)
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "memory_bf16_gib": self.bf16_gib, "memory_int8_gib": None}
+
+
+_DREAM = dict(family="dream", fim=True, mask_id=151666, logit_shift=1, block_size=None, steps=16, window=4096)
+_LLADA = dict(family="llada", fim=True, mask_id=126336, logit_shift=0, steps=16, window=4096, licence="MIT",
+              commercial_use=True)
+DREAM_ENDS = ("<|endoftext|>", "<|im_end|>")
+DIFFUCODER_ENDS = ("<|endoftext|>", "<|im_end|>", "<|dlm_pad|>")
+APPLE = "apple-amlr (research use only, not commercial)"
+
+PRESETS: tuple[Preset, ...] = (
+    Preset("dream-coder-7b", "Dream-org/Dream-Coder-v0-Base-7B", params_b=7.6, instruct=False, end_tokens=DREAM_ENDS,
+           licence="Apache-2.0", commercial_use=True, **_DREAM),
+    Preset("dream-coder-7b-instruct", "Dream-org/Dream-Coder-v0-Instruct-7B", params_b=7.6, instruct=True,
+           end_tokens=DREAM_ENDS, licence="Apache-2.0", commercial_use=True, **_DREAM),
+    Preset("diffucoder-7b", "apple/DiffuCoder-7B-Base", params_b=7.6, instruct=False, end_tokens=DIFFUCODER_ENDS,
+           licence=APPLE, commercial_use=False, **_DREAM),
+    Preset("diffucoder-7b-instruct", "apple/DiffuCoder-7B-Instruct", params_b=7.6, instruct=True,
+           end_tokens=DIFFUCODER_ENDS, licence=APPLE, commercial_use=False, **_DREAM),
+    Preset("diffucoder-7b-cpgrpo", "apple/DiffuCoder-7B-cpGRPO", params_b=7.6, instruct=True,
+           end_tokens=DIFFUCODER_ENDS, licence=APPLE, commercial_use=False, **_DREAM),
+    Preset("dream-7b", "Dream-org/Dream-v0-Base-7B", params_b=7.6, instruct=False, end_tokens=DREAM_ENDS,
+           licence="Apache-2.0", commercial_use=True, **_DREAM),
+    Preset("dream-7b-instruct", "Dream-org/Dream-v0-Instruct-7B", params_b=7.6, instruct=True, end_tokens=DREAM_ENDS,
+           licence="Apache-2.0", commercial_use=True, **_DREAM),
+    Preset("llada-8b", "GSAI-ML/LLaDA-8B-Base", params_b=8.0, instruct=False, end_tokens=("<|endoftext|>",),
+           block_size=None, **_LLADA),
+    Preset("llada-8b-instruct", "GSAI-ML/LLaDA-8B-Instruct", params_b=8.0, instruct=True,
+           end_tokens=("<|eot_id|>", "<|endoftext|>"), block_size=32, **_LLADA),
+)
+BY_NAME = {p.name: p for p in PRESETS}
+
+
+def preset(name: str) -> Preset | None:
+    return BY_NAME.get(name)
+
+
+def preset_names() -> str:
+    return ", ".join(BY_NAME)
