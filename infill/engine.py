@@ -288,8 +288,8 @@ def _result(denoiser, req: Request, rows: list[Prepared], drafts: list[Draft], i
     best = ranked[0]
     text = splice(req.doc.text, best.fills)
     check = check_fills(req.doc, best.fills, spans)
-    source = next((i for i, d in enumerate(drafts) if d is not None and d.fills == best.fills), None)  # None:
-    # assembled or cut back
+    # None: the best fill was assembled from several rows or cut back, so no row holds it
+    source = next((i for i, d in enumerate(drafts) if d is not None and d.fills == best.fills), None)
     tokens = sum(1 for lo, hi in rows[source].canvas.holes for t in ids[source, lo:hi].tolist() if t not in skip) \
         if source is not None else len(denoiser.tokenizer.encode("".join(f.text for f in best.fills)))
     return InfillResult(text, best.fills, trace, tokens, check.inside, req.rounds, denoiser.name,

@@ -24,6 +24,11 @@ def _cursor_positions(text: str, n: int) -> list[types.Position]:
     return [ends[i % len(ends)] for i in range(n)]
 
 
+def _typed_lines(lines: list[str]) -> list[int]:
+    """Lines of the second half with some code on them (about 1k tokens precede them): the ones typed again."""
+    return [i for i, line in enumerate(lines) if len(line.strip()) >= 8 and i >= len(lines) // 2]
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
@@ -91,7 +96,7 @@ async def _retype_lines(client, uri: str, text: str, complete, requests: int, ga
     the last answer came), ghost text asked right after each one; the document is as it was afterwards. Returns
     the timings and the document's version."""
     lines = text.split("\n")
-    chosen = [i for i, line in enumerate(lines) if len(line.strip()) >= 8 and i >= len(lines) // 2]
+    chosen = _typed_lines(lines)
     timings, last = [], 0.0
 
     async def change(i: int, start: int, end: int, new: str) -> None:
@@ -121,7 +126,7 @@ async def _first_in_new_files(client, file: Path, text: str, complete, count: in
     """The first request in a newly opened document (the model loaded, nothing of this document cached): the file
     opened under another name each time with one line of the second half typed halfway, asked there."""
     lines = text.split("\n")
-    chosen = [i for i, line in enumerate(lines) if len(line.strip()) >= 8 and i >= len(lines) // 2]
+    chosen = _typed_lines(lines)
     timings = []
     for k, i in enumerate(chosen[::max(1, len(chosen) // count)][:count]):
         indent = len(lines[i]) - len(lines[i].lstrip())

@@ -33,7 +33,6 @@ class DreamDenoiser(DenoiserBase):
                                       "num_key_value_heads", "max_position_embeddings", "rms_norm_eps", "rope_theta",
                                       "tie_word_embeddings", "hidden_act") if k in raw}
         config = Qwen2Config(**fields)
-        config.is_causal = False  # transformers builds a bidirectional mask for such configs
         # The tokenizer and template first: a checkpoint missing them fails in a second, not after the weights load.
         self.tokenizer, self.chat, self.chat_problem = read_tokenizer(directory)
         self.follows_instructions = self.chat is not None  # instruct variants ship a chat template

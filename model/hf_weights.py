@@ -40,12 +40,17 @@ def weight_files(directory: Path) -> list[Path]:
 
 def read_header(path: Path) -> dict:
     """A safetensors file's header: name -> {dtype, shape, data_offsets} (and __metadata__)."""
+    return _header_and_start(path)[0]
+
+
+def _header_and_start(path: Path) -> tuple[dict, int]:
+    """The header and the file offset its tensors' data_offsets count from."""
     try:
         with open(path, "rb") as handle:
             (size,) = struct.unpack("<Q", handle.read(8))
             if size > 100 * 2**20:
                 raise ValueError(f"header of {size} bytes")
-            return json.loads(handle.read(size))
+            return json.loads(handle.read(size)), 8 + size
     except (OSError, ValueError, struct.error) as exc:
         raise ModelError(f"broken weights file {path}: {str(exc).splitlines()[0] or 'unreadable header'}") from None
 
@@ -54,10 +59,9 @@ def check_complete(directory: Path) -> None:
     """Every weight file the checkpoint names is there and as long as its header says (a half-downloaded or cut
     file is never loaded): a ModelError naming the first that is not."""
     for f in weight_files(directory):
-        header = read_header(f)
+        header, start = _header_and_start(f)
         ends = [info["data_offsets"][1] for name, info in header.items() if name != "__metadata__"]
-        with open(f, "rb") as handle:
-            expected = 8 + int.from_bytes(handle.read(8), "little") + max(ends, default=0)
+        expected = start + max(ends, default=0)
         if f.stat().st_size != expected:
             raise ModelError(f"checkpoint {directory}: {f.name} is {f.stat().st_size:,} bytes where its header says "
                              f"{expected:,} (cut short or damaged)")
@@ -66,9 +70,8 @@ def check_complete(directory: Path) -> None:
 def iter_tensors(path: Path) -> Iterator[tuple[str, torch.Tensor]]:
     """(name, tensor) of one safetensors file, read one tensor at a time; a truncated or inconsistent file is a
     ModelError naming it."""
-    header = read_header(path)
+    header, start = _header_and_start(path)
     with open(path, "rb") as handle:
-        start = 8 + int.from_bytes(handle.read(8), "little")
         for name, info in header.items():
             if name == "__metadata__":
                 continue

@@ -21,20 +21,16 @@ def known_preset(name: str) -> Preset:
 def pull(name: str) -> Path:
     """Download preset `name`'s files (what the loader reads; no code, no pickles) and return their directory."""
     from huggingface_hub import snapshot_download
-    from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
+    from huggingface_hub.errors import LocalEntryNotFoundError
 
     found = known_preset(name)
     try:
         path = Path(snapshot_download(found.hub_id, allow_patterns=list(PULL_PATTERNS), max_workers=4))
-    except LocalEntryNotFoundError as exc:
+    except LocalEntryNotFoundError as exc:  # offline, or the hub cannot be reached at all
         raise ModelError(f"cannot pull {name}: {str(exc).splitlines()[0]}") from None
-    except (HfHubHTTPError, OSError, ValueError) as exc:
-        raise ModelError(f"pulling {name} ({found.hub_id}) stopped: {str(exc).splitlines()[0]}; "
-                         "run the same command again to resume") from None
-    except Exception as exc:  # httpx's transport errors (a dropped connection) have no common base with the above
-        raise ModelError(f"pulling {name} ({found.hub_id}) stopped: {type(exc).__name__}: "
-                         f"{str(exc).splitlines()[0] if str(exc) else 'connection lost'}; run the same command again "
-                         "to resume") from None
+    except Exception as exc:  # HTTP errors, a dropped connection (httpx's own errors), a full disk
+        why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ModelError(f"pulling {name} ({found.hub_id}) stopped: {why}; run the same command again to resume") from None
     check_complete(path)
     return path
 

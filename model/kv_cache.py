@@ -75,7 +75,7 @@ class ContextStates:
 class ReusePolicy:
     max_uses: int = 16      # a fresh pass after this many requests: reused states drift from what a fresh pass gives
     min_kept: float = 0.5   # a fresh pass when fewer than this share of the columns can be kept
-    around: int = 8        # also recompute the columns this close to a changed one (they drift the most)
+    around: int = 8         # also recompute the columns this close to a changed one (they drift the most)
 
     def describe(self) -> str:
         if self.max_uses <= 0:

@@ -7,8 +7,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 # What `models pull` fetches: configs, tokenizer files, templates and safetensors; never code or pickles.
-PULL_PATTERNS = ("*.json", "*.safetensors", "vocab.json", "merges.txt", "tokenizer.model", "*.jinja", "*.txt", "*.md",
-                 "LICENSE*")
+PULL_PATTERNS = ("*.json", "*.safetensors", "*.txt", "*.jinja", "tokenizer.model", "*.md", "LICENSE*")
 
 
 @dataclass(frozen=True)
