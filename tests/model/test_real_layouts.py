@@ -187,20 +187,15 @@ PEAK_SCRIPT = """
 import json, sys
 from pathlib import Path
 import torch
-from model.hf_checkpoint import check_fits
 from model.hf_dream import DreamDenoiser
 def hwm():
     return int(next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1]) * 1024
 def rss():
     return int(next(l for l in open('/proc/self/status') if l.startswith('VmRSS')).split()[1]) * 1024
-import jinja2.sandbox
-from transformers import Qwen2Config, Qwen2ForCausalLM
-from model.hf_tokenizer import read_tokenizer
-directory = Path(sys.argv[1])
-read_tokenizer(directory)  # what loading costs besides the weights, and transformers' lazy imports, before the baseline
-with torch.device("meta"):
-    Qwen2ForCausalLM._from_config(Qwen2Config(vocab_size=8, hidden_size=8, intermediate_size=8, num_hidden_layers=1,
-                                              num_attention_heads=2, num_key_value_heads=1))
+directory, warm = Path(sys.argv[1]), Path(sys.argv[2])
+# The same load on a tiny checkpoint first: imports, thread pools and the tokenizer are paid before the baseline,
+# so what is measured is what the weights cost.
+DreamDenoiser(warm, torch.device('cpu'))
 before = rss()
 DreamDenoiser(directory, torch.device('cpu'))
 print(json.dumps({"before": before, "peak": hwm()}))
@@ -208,14 +203,16 @@ print(json.dumps({"before": before, "peak": hwm()}))
 
 
 def test_loading_stays_within_the_memory_it_asked_for(tmp_path):
-    """A ~100 MB (fp32) checkpoint in four bf16 shards: the load may not take more than check_fits asked."""
+    """A ~75 MiB (fp32) checkpoint in four bf16 shards: the load stays within 1.1x of the weights (check_fits asks
+    1.2x; measured 1.03x on 2026-12-04, 1.1-1.25x before the read buffer was reused)."""
     from model.hf_checkpoint import weights_bytes
 
     directory = write_dream_family(tmp_path / "big", hidden=512, layers=8, shards=4)
+    warm = write_dream_family(tmp_path / "warm", hidden=32, layers=1, shards=1)
     weights = weights_bytes(directory, 4)
     assert weights > 60 * 2**20
-    run = subprocess.run([sys.executable, "-c", PEAK_SCRIPT, str(directory)], capture_output=True, text=True, timeout=300)
+    run = subprocess.run([sys.executable, "-c", PEAK_SCRIPT, str(directory), str(warm)], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     out = json.loads(run.stdout.strip().splitlines()[-1])
     used = out["peak"] - out["before"]
-    assert used <= 1.2 * weights, f"the load peaked {used / 2**20:.0f} MiB above its start; the weights are {weights / 2**20:.0f} MiB"
+    assert used <= 1.1 * weights, f"the load peaked {used / 2**20:.0f} MiB above its start; the weights are {weights / 2**20:.0f} MiB"
