@@ -115,6 +115,8 @@ class RemoteFiller:
 def _choice_text(event: dict) -> str | None:
     """The text of an OpenAI-shaped answer or streamed event: choices[0].text, .message.content or .delta.content."""
     choices = event.get("choices")
+    if choices == [] and isinstance(event.get("usage"), dict):
+        return ""  # a stream's closing usage chunk (include_usage; SGLang and vLLM can send it unasked)
     choice = choices[0] if isinstance(choices, list) and choices and isinstance(choices[0], dict) else None
     if choice is None:
         return None

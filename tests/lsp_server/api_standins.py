@@ -1,7 +1,7 @@
 """Loopback stand-ins for the remote APIs the server talks to, each with its documented request and answer shape:
 OpenAI-style /v1/completions (vLLM, our serve-http), Mercury's /v1/fim/completions, llama.cpp's /infill (and /props),
-and /v1/chat/completions. Each checks the fields it needs, answers streamed (server-sent events) when asked, and can
-answer 429 with Retry-After first."""
+and /v1/chat/completions (also as SGLang answers it: `sglang=True`). Each checks the fields it needs, answers streamed
+(server-sent events) when asked, and can answer 429 with Retry-After first."""
 
 from __future__ import annotations
 
@@ -20,8 +20,9 @@ class StandIn:
     """`answer(path, body) -> str` writes the text; `busy_first` answers the first request with 429."""
 
     def __init__(self, answer: Callable[[str, dict], str], busy_first: float | None = None, chunk_delay: float = 0.0,
-                 llama: bool = False):
+                 llama: bool = False, sglang: bool = False):
         self.answer, self.busy_first, self.chunk_delay, self.llama = answer, busy_first, chunk_delay, llama
+        self.sglang = sglang
         self.requests: list[tuple[str, dict, dict]] = []  # (path, headers, body)
         self.times: list[float] = []
         stand_in = self
@@ -58,18 +59,20 @@ class StandIn:
                                                       "type": "invalid_request_error"}})
                 text = stand_in.answer(self.path, body)
                 if body.get("stream"):
-                    return self._stream(shape, text)
+                    pieces = [text[i:i + 3] for i in range(0, len(text), 3)] or [""]
+                    if shape is _sglang_chat:
+                        return self._stream(sglang_stream(pieces))
+                    return self._stream([shape(piece, False) for piece in pieces])
                 self._json(200, shape(text, True))
 
-            def _stream(self, shape, text: str) -> None:
+            def _stream(self, events: list[dict]) -> None:
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.send_header("Transfer-Encoding", "chunked")
                 self.end_headers()
-                pieces = [text[i:i + 3] for i in range(0, len(text), 3)] or [""]
                 try:
-                    for piece in pieces:
-                        self._chunk(f"data: {json.dumps(shape(piece, False))}\n\n")
+                    for event in events:
+                        self._chunk(f"data: {json.dumps(event, separators=(',', ':'))}\n\n")
                         time.sleep(stand_in.chunk_delay)
                     if not stand_in.llama:
                         self._chunk("data: [DONE]\n\n")
@@ -99,7 +102,7 @@ class StandIn:
         if path == "/infill" and self.llama:
             return _fields_missing(body, "input_prefix", "input_suffix", "n_predict"), _llama
         if path == "/v1/chat/completions":
-            return _fields_missing(body, "messages"), _chat
+            return _fields_missing(body, "messages"), _sglang_chat if self.sglang else _chat
         return None
 
     def close(self) -> None:
@@ -120,3 +123,33 @@ def _chat(text: str, whole: bool) -> dict:
 
 def _llama(text: str, whole: bool) -> dict:
     return {"content": text, "stop": whole}
+
+
+# SGLang's /v1/chat/completions as its OpenAI entrypoint writes it (serving_chat.py, sse_utils.py): a whole answer
+# carries reasoning_content/tool_calls nulls, matched_stop, usage and metadata; a stream opens with the role, sends
+# the text in pieces (a diffusion model's whole blocks at a time), closes with an empty delta and finish_reason, and
+# (with --stream-response-default-include-usage or stream_options.include_usage) a usage chunk whose choices are empty.
+SGLANG_EOS = 156892  # LLaDA2's <|endoftext|>: SGLang reports the id it stopped on as matched_stop
+SGLANG_USAGE = {"prompt_tokens": 58, "total_tokens": 70, "completion_tokens": 12, "prompt_tokens_details": None,
+                "reasoning_tokens": 0}
+
+
+def _sglang_chat(text: str, whole: bool) -> dict:
+    return {"id": "0f3c1d2e8b7a4c5d9e6f", "object": "chat.completion", "created": 1764806400,
+            "model": "inclusionAI/LLaDA2.1-mini",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": text, "reasoning_content": None,
+                                                 "tool_calls": None},
+                         "logprobs": None, "finish_reason": "stop", "matched_stop": SGLANG_EOS}],
+            "usage": SGLANG_USAGE, "metadata": {"weight_version": "default"}}
+
+
+def sglang_stream(pieces: list[str]) -> list[dict]:
+    def chunk(delta: dict, finish: str | None = None, matched=None, choices: bool = True) -> dict:
+        head = {"id": "0f3c1d2e8b7a4c5d9e6f", "object": "chat.completion.chunk", "created": 1764806400,
+                "model": "inclusionAI/LLaDA2.1-mini"}
+        if not choices:
+            return {**head, "choices": [], "usage": SGLANG_USAGE}
+        return {**head, "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish,
+                                     "matched_stop": matched}]}
+    return ([chunk({"role": "assistant", "content": ""})] + [chunk({"content": piece}) for piece in pieces]
+            + [chunk({}, "stop", SGLANG_EOS), chunk({}, choices=False)])

@@ -153,3 +153,26 @@ def test_fills_and_holes_keep_working_over_a_fim_api(stand_in):
                         InfillOptions(syntax_rounds=0))
     assert result.accepted and result.text == "def f(value):\n    return value * 2\n"
     assert json.dumps(server.requests[0][2])
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_sglang_answers_fill_holes_and_refactor(stand_in, stream):
+    """SGLang serving LLaDA 2.x (`remoteApi: chat`): its whole answers and its streams, which open with the role and
+    close with an empty delta and a usage chunk whose choices are empty, give the text and nothing else."""
+    def answer(path, body):
+        user = body["messages"][-1]["content"]
+        if "<selection>" in user:
+            selection = user.split("<selection>")[1].split("</selection>")[0]
+            return "```python\n" + selection.replace("total = sum(xs)", "total = 0\nfor x in xs:\n    total += x") + "\n```"
+        return "value * 2"
+    server = stand_in(answer=answer, sglang=True)
+    filler = RemoteFiller(f"{server.origin}/v1", model="inclusionAI/LLaDA2.1-mini", api="chat", stream=stream)
+    doc = Document("def f(value):\n    return <|fill|>\n", PY)
+    filled = run_infill(filler, doc, select_holes(doc), InfillOptions(syntax_rounds=0))
+    assert filled.accepted and filled.text == "def f(value):\n    return value * 2\n"
+    text = "def f(xs):\n    total = sum(xs)\n    return total\n"
+    _, refactored = _refactor(filler, text, "total = sum(xs)", "use a loop")
+    assert refactored.accepted
+    assert refactored.text == "def f(xs):\n    total = 0\n    for x in xs:\n        total += x\n    return total\n"
+    assert all(path == "/v1/chat/completions" and body["model"] == "inclusionAI/LLaDA2.1-mini"
+               and body.get("stream", False) == stream for path, _, body in server.requests)

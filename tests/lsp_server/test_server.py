@@ -258,13 +258,15 @@ async def test_a_llada_checkpoint_serves_ghost_text(client: LanguageClient, tmp_
 
 
 @pytest.mark.asyncio
-async def test_refactor_with_an_instruction_through_a_chat_api(client: LanguageClient):
+@pytest.mark.parametrize("sglang", [False, True])
+async def test_refactor_with_an_instruction_through_a_chat_api(client: LanguageClient, sglang: bool):
+    """A chat endpoint, and SGLang's streamed shape (role chunk, empty closing delta, usage chunk without choices)."""
     from tests.lsp_server.api_standins import StandIn
 
     def answer(path, body):
         selection = body["messages"][-1]["content"].split("<selection>")[1].split("</selection>")[0]
         return "```python\n" + selection.replace("total = add(1, 2)", "total = add(2, 1)") + "\n```"
-    chat = StandIn(answer)
+    chat = StandIn(answer, sglang=sglang)
     edits = []
 
     @client.feature(types.WORKSPACE_APPLY_EDIT)
