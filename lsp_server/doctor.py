@@ -15,7 +15,7 @@ def _memory_line(args) -> None:
 
     from model.denoiser import resolve_device
     from model.hf_checkpoint import available_bytes, weights_bytes
-    from model.presets import preset
+    from model.presets import fill_seconds, preset
     found = preset(args.model)
     if found is not None:
         device = resolve_device(args.device)
@@ -26,6 +26,9 @@ def _memory_line(args) -> None:
                                                  "it on such a machine and use its URL (docs/models.md)")
         print(f"preset     {found.name} = {found.hub_id} ({found.licence}); needs about {needed / 2**30:.1f} GiB on "
               f"{device.type} ({'bf16' if device.type == 'cuda' else 'fp32'}), {free / 2**30:.1f} GiB free: {verdict}")
+        seconds, how = fill_seconds(found, device.type)
+        speed = f"about {seconds:.0f} s a 64-token fill on {device.type}" if seconds is not None else "unknown"
+        print(f"speed      {speed}: {how}")
         return
     path = Path(args.model)
     if not (path / "config.json").is_file():

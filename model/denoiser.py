@@ -159,12 +159,13 @@ def load_denoiser(spec: str = "builtin", device: str = "auto", remote_model: str
             config = json.loads((path / "config.json").read_text())
         except ValueError:
             raise ModelError(f"{path / 'config.json'} is not valid JSON") from None
-        from .hf_dream import DreamDenoiser, is_dream_config
+        from .hf_dream import DreamDenoiser, is_dream_config, is_qwen2_diffusion
         from .hf_llada import LLaDADenoiser, is_llada_config
-        if is_dream_config(config):
+        if is_dream_config(config) or is_qwen2_diffusion(path, config):
             return DreamDenoiser(path, dev)
         if is_llada_config(config):
             return LLaDADenoiser(path, dev)
         raise ModelError(f"{path}: unsupported architecture {config.get('architectures') or config.get('model_type')} "
-                         "(supported: diffusion-lsp checkpoints, the Dream family, LLaDA)")
+                         "(supported: diffusion-lsp checkpoints, the Dream family, Open-dCoder, LLaDA; an autoregressive "
+                         "model's tokenizer names no mask token)")
     raise ModelError(f"{path} holds no {WEIGHTS_FILE}")

@@ -115,6 +115,17 @@ def special_token(directory: Path, name: str) -> str | None:
     return None
 
 
+def mask_token_id(tokenizer: HFTokenizer | None, directory: Path, config: dict) -> int | None:
+    """The mask id a checkpoint names: config.json's or generation_config.json's mask_token_id, else the tokenizer's
+    mask_token (Open-dCoder's `<M>`) or `<|mask|>` (None without a tokenizer to look a name up in)."""
+    for source in (config, _json(directory / "generation_config.json")):
+        if isinstance(source.get("mask_token_id"), int):
+            return source["mask_token_id"]
+    if tokenizer is None:
+        return None
+    return tokenizer.token_id(special_token(directory, "mask_token") or "<|mask|>")
+
+
 def end_of_fill_ids(tokenizer: HFTokenizer, directory: Path, *ids: int | None) -> frozenset[int]:
     """Ids that end or pad an answer: the known end tokens the tokenizer has, generation_config.json's
     eos_token_id (one id or a list), and `ids` (the config's pad and eos)."""

@@ -14,7 +14,7 @@ PULL_PATTERNS = ("*.json", "*.safetensors", "*.txt", "*.jinja", "tokenizer.model
 class Preset:
     name: str
     hub_id: str
-    family: str                 # the loader: "dream" (Qwen2 modules) or "llada" (Llama modules)
+    family: str                 # the loader: "dream" (Qwen2 modules, Open-dCoder too) or "llada" (Llama modules)
     params_b: float             # parameters, billions
     fim: bool                   # fills holes in code (every denoiser here does)
     instruct: bool              # ships a chat template: "refactor with an instruction" works
@@ -57,6 +57,11 @@ PRESETS: tuple[Preset, ...] = (
            licence="Apache-2.0", commercial_use=True, **_DREAM),
     Preset("dream-7b-instruct", "Dream-org/Dream-v0-Instruct-7B", params_b=7.6, instruct=True, end_tokens=DREAM_ENDS,
            licence="Apache-2.0", commercial_use=True, **_DREAM),
+    # A plain qwen2 checkpoint; its mask token <M> (151665) was added after Qwen2.5-Coder's last token by Open-dLLM's
+    # training script. The one open diffusion coder small enough for a laptop's CPU.
+    Preset("open-dcoder-0.5b", "fredzzp/open-dcoder-0.5B", family="dream", params_b=0.49, fim=True, instruct=False,
+           mask_id=151665, end_tokens=("<|endoftext|>",), logit_shift=1, block_size=None, steps=16, window=4096,
+           licence="Apache-2.0 (Open-dLLM)", commercial_use=True),
     Preset("llada-8b", "GSAI-ML/LLaDA-8B-Base", params_b=8.0, instruct=False, end_tokens=("<|endoftext|>",),
            block_size=None, **_LLADA),
     Preset("llada-8b-instruct", "GSAI-ML/LLaDA-8B-Instruct", params_b=8.0, instruct=True,
@@ -71,3 +76,25 @@ def preset(name: str) -> Preset | None:
 
 def preset_names() -> str:
     return ", ".join(BY_NAME)
+
+
+# Seconds one fill takes, measured with random weights of a preset's shape (speed does not depend on the values):
+# `diffusion-lsp bench --shape SHAPE --json --repeats 1`, a 64-token body in a 965-token context, 16 steps, the dual
+# cache. Keyed by (parameters in billions, device type).
+MEASURED_FILL = {
+    (0.49, "cpu"): (24.3, "open-dcoder-0.5b shape, dual cache, 2-core CPU, 2026-12-04"),
+}
+
+
+def fill_seconds(found: Preset, device_type: str) -> tuple[float | None, str]:
+    """(seconds a 64-token fill takes, how that is known) on `device_type`: measured on this shape, else scaled from
+    the nearest measured shape by parameters (the work per step is proportional to them), else (None, why)."""
+    if (found.params_b, device_type) in MEASURED_FILL:
+        seconds, how = MEASURED_FILL[(found.params_b, device_type)]
+        return seconds, f"measured ({how})"
+    measured = [(params, seconds) for (params, device), (seconds, _) in MEASURED_FILL.items()
+                if device == device_type and seconds is not None]
+    if not measured:
+        return None, f"not measured on {device_type} yet (`diffusion-lsp bench --shape dream-7b --device cuda --json`)"
+    params, seconds = min(measured, key=lambda m: abs(m[0] - found.params_b))
+    return seconds * found.params_b / params, f"estimated from the {params}B shape, scaled by parameters"

@@ -1,6 +1,7 @@
 """Random-weight checkpoints shaped like real models, for speed measurements only: the time a forward pass takes
 depends on the shapes, not on the weights' values. Written in the Dream checkpoint layout (config.json,
-tokenizer.json, safetensors) and loaded by the same code path as a real download."""
+tokenizer.json, safetensors), or Open-dCoder's (a plain `qwen2` config whose tokenizer names a mask token), and
+loaded by the same code path as a real download."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ import torch
 
 from .denoiser import BUILTIN_DIR
 
-# Qwen2.5-0.5B's proportions (config.json of Qwen/Qwen2.5-0.5B), and Dream-v0-7B's (Dream-org/Dream-v0-Base-7B).
+# Qwen2.5-0.5B's proportions (config.json of Qwen/Qwen2.5-0.5B; Open-dCoder-0.5B is Qwen2.5-Coder-0.5B's), and Dream-v0-7B's (Dream-org/Dream-v0-Base-7B).
 SHAPES = {
     "qwen2-0.5b-dream": {"vocab_size": 151936, "hidden_size": 896, "intermediate_size": 4864, "num_hidden_layers": 24,
+                         "num_attention_heads": 14, "num_key_value_heads": 2, "tie_word_embeddings": True},
+    "open-dcoder-0.5b": {"vocab_size": 151936, "hidden_size": 896, "intermediate_size": 4864, "num_hidden_layers": 24,
                          "num_attention_heads": 14, "num_key_value_heads": 2, "tie_word_embeddings": True},
     "dream-7b": {"vocab_size": 152064, "hidden_size": 3584, "intermediate_size": 18944, "num_hidden_layers": 28,
                  "num_attention_heads": 28, "num_key_value_heads": 4, "tie_word_embeddings": False},
@@ -41,6 +44,9 @@ def write_random_dream(directory: Path, shape: str, seed: int = 0) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     config = dream_config(SHAPES[shape])
     fields = {k: v for k, v in config.items() if k not in DREAM_ONLY}
+    if shape.startswith("open-dcoder"):  # qwen2 architecture; the mask token is the tokenizer's
+        config = {"architectures": ["Qwen2ForCausalLM"], "model_type": "qwen2", **fields}
+        (directory / "tokenizer_config.json").write_text(json.dumps({"mask_token": "<|mask|>", "pad_token": "<|pad|>"}))
     (directory / "config.json").write_text(json.dumps(config))
     shutil.copy(BUILTIN_DIR / "tokenizer.json", directory / "tokenizer.json")  # ids past it are never shown
     torch.manual_seed(seed)

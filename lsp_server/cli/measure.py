@@ -19,8 +19,8 @@ def add_parsers(sub) -> None:
     p.add_argument("--json", action="store_true")
     p.add_argument("--plot", help="write a PNG chart here")
     p.add_argument("--strategies", action="store_true", help="compare sampler strategies instead of caches")
-    p.add_argument("--shape", choices=["qwen2-0.5b-dream", "dream-7b"],
-                   help="caches, speed only: a random-weight Dream checkpoint of a real model's shape instead of --model")
+    p.add_argument("--shape", choices=["qwen2-0.5b-dream", "open-dcoder-0.5b", "dream-7b"],
+                   help="caches, speed only: a random-weight checkpoint of a real model's shape instead of --model")
     p.add_argument("--problems", type=int, default=200, help="caches: HumanEval single-line problems for quality (0: none)")
     p.add_argument("--lines", type=int, default=60, help="caches: held-out lines for exact match (0: none)")
     p.add_argument("--typing-lines", type=int, default=40, help="caches: held-out lines typed again for reuse policies")

@@ -1,5 +1,5 @@
 """Tiny random checkpoints laid out file for file as the real repositories are (Dream-Coder-v0-Instruct-7B,
-DiffuCoder-7B-cpGRPO, LLaDA-8B-Instruct): the same file names and formats, a vocabulary of a few hundred tokens and
+DiffuCoder-7B-cpGRPO, LLaDA-8B-Instruct, Open-dCoder-0.5B): the same file names and formats, a vocabulary of a few hundred tokens and
 a two-layer model. Each ships the repository's remote-code files too, which must never run: importing one writes
 a marker file next to it."""
 
@@ -100,6 +100,50 @@ def write_dream_family(directory: Path, pad_token: str | None = None, chat_file:
                                       "mask_token_id": ids["<|mask|>"], "torch_dtype": "bfloat16", **fields})
     torch.manual_seed(0)
     _sharded(directory, Qwen2ForCausalLM(Qwen2Config(**fields)).state_dict(), shards)
+    return directory
+
+
+# Qwen2.5-Coder's added tokens in its order (151643 ...), then the mask token Open-dLLM's training script adds.
+QWEN25_ADDED = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|fim_prefix|>", "<|fim_middle|>", "<|fim_suffix|>",
+                "<|fim_pad|>", "<|repo_name|>", "<|file_sep|>"]
+
+
+def write_open_dcoder(directory: Path, hidden: int = 32, layers: int = 2) -> Path:
+    """Open-dCoder-0.5B's layout as `save_pretrained` writes Qwen2.5-Coder's tokenizer after Open-dLLM's training
+    script adds `{"mask_token": "<M>"}`: tokenizer.json, vocab.json, merges.txt, added_tokens.json,
+    special_tokens_map.json and tokenizer_config.json naming <M> (and Qwen2.5's chat template, bos_token null), a
+    plain `qwen2` config.json with tied embeddings, generation_config.json, one bf16 model.safetensors."""
+    from transformers import Qwen2Config, Qwen2ForCausalLM
+
+    directory.mkdir(parents=True, exist_ok=True)
+    tok = _qwen2_bpe()
+    tok.model.save(str(directory))  # vocab.json, merges.txt
+    added = QWEN25_ADDED + ["<M>"]
+    tok.add_special_tokens(added)
+    tok.save(str(directory / "tokenizer.json"))
+    ids = {t: tok.token_to_id(t) for t in added}
+    _write(directory, "added_tokens.json", ids)
+    _write(directory, "special_tokens_map.json", {"additional_special_tokens": ["<|im_start|>", "<|im_end|>"],
+                                                  "eos_token": "<|endoftext|>", "pad_token": "<|endoftext|>",
+                                                  "mask_token": "<M>"})
+    _write(directory, "tokenizer_config.json", {
+        "added_tokens_decoder": {str(i): {"content": t, "lstrip": False, "normalized": False, "rstrip": False,
+                                          "single_word": False, "special": True} for t, i in ids.items()},
+        "bos_token": None, "chat_template": QWEN_CHAT, "eos_token": "<|endoftext|>", "pad_token": "<|endoftext|>",
+        "mask_token": "<M>", "model_max_length": 32768, "tokenizer_class": "Qwen2Tokenizer"})
+    vocab = tok.get_vocab_size() + 22  # Qwen2.5's head has 151,936 rows for 151,665 ids
+    _write(directory, "generation_config.json", {"bos_token_id": ids["<|endoftext|>"], "eos_token_id": ids["<|endoftext|>"]})
+    fields = {"vocab_size": vocab, "hidden_size": hidden, "intermediate_size": 2 * hidden, "num_hidden_layers": layers,
+              "num_attention_heads": 4, "num_key_value_heads": 2, "max_position_embeddings": 32768,
+              "rms_norm_eps": 1e-6, "rope_theta": 1000000.0, "tie_word_embeddings": True, "hidden_act": "silu"}
+    _write(directory, "config.json", {"architectures": ["Qwen2ForCausalLM"], "model_type": "qwen2",
+                                      "bos_token_id": ids["<|endoftext|>"], "eos_token_id": ids["<|endoftext|>"],
+                                      "torch_dtype": "bfloat16", "use_sliding_window": False, **fields})
+    torch.manual_seed(0)
+    state = Qwen2ForCausalLM(Qwen2Config(**fields)).state_dict()
+    state.pop("lm_head.weight")  # tied: stored once, as the embedding
+    save_file({k: v.to(torch.bfloat16).contiguous() for k, v in state.items()}, str(directory / "model.safetensors"),
+              metadata={"format": "pt"})
     return directory
 
 

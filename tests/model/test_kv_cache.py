@@ -63,14 +63,18 @@ def _hf_backends(tmp_path):
     from tests.model.test_hf_llada import write_tiny_llada
     (tmp_path / "llada").mkdir()
     (tmp_path / "dream").mkdir()
+    from tests.model.real_layouts import write_open_dcoder
     llada, _ = write_tiny_llada(tmp_path / "llada")
-    return [load_denoiser(str(write_tiny_dream(tmp_path / "dream")), "cpu"), load_denoiser(str(llada), "cpu")]
+    return [load_denoiser(str(write_tiny_dream(tmp_path / "dream")), "cpu"), load_denoiser(str(llada), "cpu"),
+            load_denoiser(str(write_open_dcoder(tmp_path / "open_dcoder")), "cpu")]
 
 
 @pytest.mark.parametrize("mode", ["prefix", "dual"])
 def test_dream_and_llada_caches_through_transformers_cache(tmp_path, mode):
     for denoiser in _hf_backends(tmp_path):
         ids, masked = _canvas(denoiser)
+        if getattr(denoiser, "hide_pad_keys", False):
+            ids[0, 3] = denoiser.pad_id  # a filler in the context: Open-dCoder hides it, cached or not
         attention = torch.ones_like(ids)
         attention[1, 35:] = 0
         full = denoiser.logits(ids, attention, positions=masked)
