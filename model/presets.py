@@ -92,9 +92,9 @@ def fill_seconds(found: Preset, device_type: str) -> tuple[float | None, str]:
     if (found.params_b, device_type) in MEASURED_FILL:
         seconds, how = MEASURED_FILL[(found.params_b, device_type)]
         return seconds, f"measured ({how})"
-    measured = [(params, seconds) for (params, device), (seconds, _) in MEASURED_FILL.items()
-                if device == device_type and seconds is not None]
+    measured = [(params, seconds) for (params, device), (seconds, _) in MEASURED_FILL.items() if device == device_type]
     if not measured:
-        return None, f"not measured on {device_type} yet (`diffusion-lsp bench --shape dream-7b --device cuda --json`)"
+        return None, (f"not measured on {device_type} yet "
+                      f"(`diffusion-lsp bench --shape dream-7b --device {device_type} --json` measures it)")
     params, seconds = min(measured, key=lambda m: abs(m[0] - found.params_b))
     return seconds * found.params_b / params, f"estimated from the {params}B shape, scaled by parameters"

@@ -13,12 +13,13 @@ import torch
 
 from .denoiser import BUILTIN_DIR
 
-# Qwen2.5-0.5B's proportions (config.json of Qwen/Qwen2.5-0.5B; Open-dCoder-0.5B is Qwen2.5-Coder-0.5B's), and Dream-v0-7B's (Dream-org/Dream-v0-Base-7B).
+# Qwen2.5-0.5B's proportions (config.json of Qwen/Qwen2.5-0.5B; Open-dCoder-0.5B has Qwen2.5-Coder-0.5B's, the same),
+# and Dream-v0-7B's (Dream-org/Dream-v0-Base-7B).
+QWEN2_05B = {"vocab_size": 151936, "hidden_size": 896, "intermediate_size": 4864, "num_hidden_layers": 24,
+             "num_attention_heads": 14, "num_key_value_heads": 2, "tie_word_embeddings": True}
 SHAPES = {
-    "qwen2-0.5b-dream": {"vocab_size": 151936, "hidden_size": 896, "intermediate_size": 4864, "num_hidden_layers": 24,
-                         "num_attention_heads": 14, "num_key_value_heads": 2, "tie_word_embeddings": True},
-    "open-dcoder-0.5b": {"vocab_size": 151936, "hidden_size": 896, "intermediate_size": 4864, "num_hidden_layers": 24,
-                         "num_attention_heads": 14, "num_key_value_heads": 2, "tie_word_embeddings": True},
+    "qwen2-0.5b-dream": QWEN2_05B,
+    "open-dcoder-0.5b": QWEN2_05B,
     "dream-7b": {"vocab_size": 152064, "hidden_size": 3584, "intermediate_size": 18944, "num_hidden_layers": 28,
                  "num_attention_heads": 28, "num_key_value_heads": 4, "tie_word_embeddings": False},
 }

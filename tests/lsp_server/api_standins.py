@@ -134,9 +134,11 @@ SGLANG_USAGE = {"prompt_tokens": 58, "total_tokens": 70, "completion_tokens": 12
                 "reasoning_tokens": 0}
 
 
+SGLANG_HEAD = {"id": "0f3c1d2e8b7a4c5d9e6f", "created": 1764806400, "model": "inclusionAI/LLaDA2.1-mini"}
+
+
 def _sglang_chat(text: str, whole: bool) -> dict:
-    return {"id": "0f3c1d2e8b7a4c5d9e6f", "object": "chat.completion", "created": 1764806400,
-            "model": "inclusionAI/LLaDA2.1-mini",
+    return {**SGLANG_HEAD, "object": "chat.completion",
             "choices": [{"index": 0, "message": {"role": "assistant", "content": text, "reasoning_content": None,
                                                  "tool_calls": None},
                          "logprobs": None, "finish_reason": "stop", "matched_stop": SGLANG_EOS}],
@@ -144,12 +146,10 @@ def _sglang_chat(text: str, whole: bool) -> dict:
 
 
 def sglang_stream(pieces: list[str]) -> list[dict]:
-    def chunk(delta: dict, finish: str | None = None, matched=None, choices: bool = True) -> dict:
-        head = {"id": "0f3c1d2e8b7a4c5d9e6f", "object": "chat.completion.chunk", "created": 1764806400,
-                "model": "inclusionAI/LLaDA2.1-mini"}
-        if not choices:
-            return {**head, "choices": [], "usage": SGLANG_USAGE}
-        return {**head, "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish,
-                                     "matched_stop": matched}]}
+    def chunk(delta: dict, finish: str | None = None, matched=None) -> dict:
+        return {**SGLANG_HEAD, "object": "chat.completion.chunk",
+                "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish,
+                             "matched_stop": matched}]}
+    usage = {**SGLANG_HEAD, "object": "chat.completion.chunk", "choices": [], "usage": SGLANG_USAGE}
     return ([chunk({"role": "assistant", "content": ""})] + [chunk({"content": piece}) for piece in pieces]
-            + [chunk({}, "stop", SGLANG_EOS), chunk({}, choices=False)])
+            + [chunk({}, "stop", SGLANG_EOS), usage])
