@@ -49,6 +49,7 @@ class DenoiserBase:
     chat_problem: str = ""                         # why it cannot follow instructions, when a checkpoint says
     end_ids: frozenset[int] = frozenset()          # tokens besides pad and eos that end or pad an answer: never text
     lead_ids: tuple[int, ...] = ()                 # tokens every canvas starts with (a BOS the model was trained with)
+    block_size: int = 0                            # > 0: attention is block-causal over blocks this long (SDAR)
     train_window: int | None = None
     supports_cache: tuple[str, ...] = ()
     contexts: ReusedContexts | None = None
@@ -161,11 +162,14 @@ def load_denoiser(spec: str = "builtin", device: str = "auto", remote_model: str
             raise ModelError(f"{path / 'config.json'} is not valid JSON") from None
         from .hf_dream import DreamDenoiser, is_dream_config, is_qwen2_diffusion
         from .hf_llada import LLaDADenoiser, is_llada_config
+        from .hf_sdar import SDARDenoiser, is_sdar_config
         if is_dream_config(config) or is_qwen2_diffusion(path, config):
             return DreamDenoiser(path, dev)
         if is_llada_config(config):
             return LLaDADenoiser(path, dev)
+        if is_sdar_config(config):
+            return SDARDenoiser(path, dev)
         raise ModelError(f"{path}: unsupported architecture {config.get('architectures') or config.get('model_type')} "
-                         "(supported: diffusion-lsp checkpoints, the Dream family, Open-dCoder, LLaDA; an autoregressive "
+                         "(supported: diffusion-lsp checkpoints, the Dream family, Open-dCoder, LLaDA, SDAR; an autoregressive "
                          "model's tokenizer names no mask token)")
     raise ModelError(f"{path} holds no {WEIGHTS_FILE}")

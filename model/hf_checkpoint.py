@@ -84,7 +84,7 @@ def check_fits(directory: Path, device: torch.device, model_class=None, config=N
     return needed, available
 
 
-def _keep_first(kv_cache, n: int) -> None:
+def keep_first(kv_cache, n: int) -> None:
     """Crop a transformers cache to its first `n` positions (crop takes how many to drop, as a negative number)."""
     extra = kv_cache.get_seq_length() - n
     if extra > 0:
@@ -110,16 +110,30 @@ def full_attention_mask(mask: torch.Tensor | None, batch: int, keys: int, dtype,
                                                                                   torch.finfo(dtype).min)
 
 
+def block_causal_mask(mask: torch.Tensor | None, batch: int, start: int, end: int, block: int, dtype,
+                      device) -> torch.Tensor:
+    """(B, 1, end - start, end) additive mask of a block-causal model for queries `start`..`end`: a query sees every
+    real key in its own block of `block` columns (counted from column 0) and in the blocks before it."""
+    query_blocks = torch.arange(start, end, device=device) // block
+    key_blocks = torch.arange(end, device=device) // block
+    seen = (key_blocks[None, :] <= query_blocks[:, None]).expand(batch, 1, -1, -1)  # (B, 1, Q, K)
+    if mask is not None:
+        seen = seen & mask[:, :end].bool().to(device)[:, None, None, :]
+    return torch.zeros(seen.shape, dtype=dtype, device=device).masked_fill(~seen, torch.finfo(dtype).min)
+
+
 def _cache_argument(trunk) -> str:
     """What this transformers release calls the cache: `cache` (recent) or `past_key_values`."""
     return "cache" if "cache" in inspect.signature(trunk.forward).parameters else "past_key_values"
 
 
-def _run(trunk, ids: torch.Tensor, mask: torch.Tensor | None, kv_cache=None, **kwargs):
-    """(last hidden states, the cache it returned) of one trunk call, with full attention over `mask`'s keys."""
-    keys = ids.shape[1] + (kv_cache.get_seq_length() if kv_cache is not None else 0)
-    dtype = trunk.embed_tokens.weight.dtype
-    attention = full_attention_mask(mask, ids.shape[0], keys, dtype, ids.device)
+def run_trunk(trunk, ids: torch.Tensor, mask: torch.Tensor | None, kv_cache=None, attention: torch.Tensor | None = None,
+         **kwargs):
+    """(last hidden states, the cache it returned) of one trunk call, with full attention over `mask`'s keys unless
+    an `attention` mask (B, 1, Q, K) says otherwise."""
+    if attention is None:
+        keys = ids.shape[1] + (kv_cache.get_seq_length() if kv_cache is not None else 0)
+        attention = full_attention_mask(mask, ids.shape[0], keys, trunk.embed_tokens.weight.dtype, ids.device)
     if kv_cache is not None:
         kwargs[_cache_argument(trunk)] = kv_cache
     out = trunk(input_ids=ids, attention_mask=attention, **kwargs)
@@ -135,14 +149,14 @@ def cached_hidden(trunk, ids: torch.Tensor, mask: torch.Tensor | None, cache, sh
     step runs only the other columns (at their true positions) and the cache is cropped back after it. `shift`
     more columns run before each hole for models whose state i-1 predicts token i."""
     if cache is None:
-        return _run(trunk, ids, mask)[0], None
+        return run_trunk(trunk, ids, mask)[0], None
     if cache.wants_full_pass():
-        hidden, kv_cache = _run(trunk, ids, mask, use_cache=True)
+        hidden, kv_cache = run_trunk(trunk, ids, mask, use_cache=True)
         active = cache.active if cache.active is not None else torch.arange(0)
         if cache.mode == "prefix":
             start = max(0, int(active[0]) - shift) if active.numel() else 0
             cache.columns = torch.arange(start, ids.shape[1], device=ids.device)
-            _keep_first(kv_cache, start)
+            keep_first(kv_cache, start)
             cache.context = torch.arange(start, device=ids.device)
         else:
             run = torch.zeros(ids.shape[1], dtype=torch.bool, device=ids.device)
@@ -154,8 +168,8 @@ def cached_hidden(trunk, ids: torch.Tensor, mask: torch.Tensor | None, cache, sh
         return hidden, None
     kept, run = cache.keys[0], cache.columns
     step_mask = None if mask is None else torch.cat([mask[:, cache.context], mask[:, run]], dim=1)
-    hidden, _ = _run(trunk, ids[:, run], step_mask, kept, position_ids=run.unsqueeze(0), use_cache=True)
-    _keep_first(kept, cache.context.numel())  # drop what this step appended: the next step starts from the context again
+    hidden, _ = run_trunk(trunk, ids[:, run], step_mask, kept, position_ids=run.unsqueeze(0), use_cache=True)
+    keep_first(kept, cache.context.numel())  # drop what this step appended: the next step starts from the context again
     cache.partial_steps += 1
     return hidden, run
 

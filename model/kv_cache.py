@@ -36,6 +36,7 @@ class ContextCache:
     seeded: bool = False                        # keys/values came from a shared or earlier pass: keep the plan
     live: torch.Tensor | None = None            # (B, A) slots of the active columns each row computes (None: all)
     shared: bool = False                        # keys/values are one canvas (1, H, L, hd) every row reads, unwritten
+    finished: torch.Tensor | None = None        # block-causal models: (B, n) ids of the finished blocks kept
 
     def __post_init__(self) -> None:
         if self.mode not in CACHE_MODES or self.mode in ("none", "reuse"):

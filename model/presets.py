@@ -14,9 +14,10 @@ PULL_PATTERNS = ("*.json", "*.safetensors", "*.txt", "*.jinja", "tokenizer.model
 class Preset:
     name: str
     hub_id: str
-    family: str                 # the loader: "dream" (Qwen2 modules, Open-dCoder too) or "llada" (Llama modules)
+    family: str                 # the loader: "dream" (Qwen2 modules, Open-dCoder too), "llada" (Llama modules) or
+                                # "sdar" (Qwen3 modules, block-causal)
     params_b: float             # parameters, billions
-    fim: bool                   # fills holes in code (every denoiser here does)
+    fim: bool                   # a hole sees the code after it too (block-causal models see only the code before)
     instruct: bool              # ships a chat template: "refactor with an instruction" works
     mask_id: int
     end_tokens: tuple[str, ...]  # tokens that end or pad its answers (never written into code)
@@ -38,6 +39,8 @@ class Preset:
 _DREAM = dict(family="dream", fim=True, mask_id=151666, logit_shift=1, block_size=None, steps=16, window=4096)
 _LLADA = dict(family="llada", fim=True, mask_id=126336, logit_shift=0, steps=16, window=4096, licence="MIT",
               commercial_use=True)
+_SDAR = dict(family="sdar", fim=False, instruct=True, mask_id=151669, end_tokens=("<|im_end|>", "<|endoftext|>"),
+             logit_shift=0, block_size=4, steps=64, window=4096, licence="Apache-2.0", commercial_use=True)
 DREAM_ENDS = ("<|endoftext|>", "<|im_end|>")
 DIFFUCODER_ENDS = ("<|endoftext|>", "<|im_end|>", "<|dlm_pad|>")
 APPLE = "apple-amlr (research use only, not commercial)"
@@ -62,6 +65,10 @@ PRESETS: tuple[Preset, ...] = (
     Preset("open-dcoder-0.5b", "fredzzp/open-dcoder-0.5B", family="dream", params_b=0.49, fim=True, instruct=False,
            mask_id=151665, end_tokens=("<|endoftext|>",), logit_shift=1, block_size=None, steps=16, window=4096,
            licence="Apache-2.0 (Open-dLLM)", commercial_use=True),
+    # Block diffusion (JetLM's SDAR): Qwen3 blocks, block-causal over blocks of 4, decoded left to right; <|MASK|>
+    # follows Qwen3's last added token. A hole sees only the code before it.
+    Preset("sdar-1.7b-chat", "JetLM/SDAR-1.7B-Chat", params_b=2.03, **_SDAR),
+    Preset("sdar-8b-chat", "JetLM/SDAR-8B-Chat", params_b=8.19, **_SDAR),
     Preset("llada-8b", "GSAI-ML/LLaDA-8B-Base", params_b=8.0, instruct=False, end_tokens=("<|endoftext|>",),
            block_size=None, **_LLADA),
     Preset("llada-8b-instruct", "GSAI-ML/LLaDA-8B-Instruct", params_b=8.0, instruct=True,

@@ -166,6 +166,18 @@ def split_blocks(masked: torch.Tensor, block_length: int, steps: int) -> list[to
     return blocks
 
 
+def grid_blocks(masked: torch.Tensor, block_size: int) -> list[torch.Tensor]:
+    """A block-causal model's own blocks (every `block_size` columns from column 0) that hold a mask, left to right:
+    it was trained to denoise one such block seeing only finished blocks before it."""
+    blocks = []
+    for number in (masked.any(0).nonzero().squeeze(-1) // block_size).unique().tolist():
+        block = torch.zeros_like(masked)
+        columns = slice(number * block_size, (number + 1) * block_size)
+        block[:, columns] = masked[:, columns]
+        blocks.append(block)
+    return blocks
+
+
 def open_cache(denoiser, options: SamplerOptions, cache: ContextCache | None) -> ContextCache | None:
     """The cache this run keeps: the caller's (seeded from shared or earlier states), a new one, or none."""
     if options.cache not in CACHE_MODES:
@@ -235,8 +247,12 @@ def sample(denoiser, ids: torch.Tensor, masked: torch.Tensor, options: SamplerOp
     ids[masked] = denoiser.mask_id
     trace = Trace(commit_probs=torch.full(ids.shape, math.nan, device=ids.device))
     steps = max(1, options.steps)
-    blocks = split_blocks(masked, options.block_length, steps)
-    steps_per_block = [len(part) for part in torch.arange(steps).tensor_split(len(blocks))]
+    if model_block := getattr(denoiser, "block_size", 0):  # its own blocks, each with a share of the steps
+        blocks = grid_blocks(masked, model_block)
+        steps_per_block = [max(1, math.ceil(steps / max(1, len(blocks))))] * len(blocks)
+    else:
+        blocks = split_blocks(masked, options.block_length, steps)
+        steps_per_block = [len(part) for part in torch.arange(steps).tensor_split(len(blocks))]
     fillers = (denoiser.pad_id, denoiser.eos_id, *sorted(getattr(denoiser, "end_ids", ())))  # never code
     for block, block_steps in zip(blocks, steps_per_block):
         if cache is not None:

@@ -29,9 +29,9 @@ def models_command(args) -> int:
     if args.json:
         print(json.dumps([p.as_dict() for p in PRESETS], indent=2))
         return 0
-    print(f"{'name':<24} {'hub id':<38} {'bf16':>8}  {'can':<16} licence")
+    print(f"{'name':<24} {'hub id':<38} {'bf16':>8}  {'can':<28} licence")
     for p in PRESETS:
-        can = "fill" + (", instruct" if p.instruct else "")
-        print(f"{p.name:<24} {p.hub_id:<38} {p.bf16_gib:>5} GiB  {can:<16} {p.licence}")
+        can = ("fill" if p.fim else "fill (code before)") + (", instruct" if p.instruct else "")
+        print(f"{p.name:<24} {p.hub_id:<38} {p.bf16_gib:>5} GiB  {can:<28} {p.licence}")
     print("download one with `diffusion-lsp models pull NAME`; check it fits with `diffusion-lsp doctor --model NAME`")
     return 0

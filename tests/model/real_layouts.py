@@ -1,7 +1,7 @@
 """Tiny random checkpoints laid out file for file as the real repositories are (Dream-Coder-v0-Instruct-7B,
-DiffuCoder-7B-cpGRPO, LLaDA-8B-Instruct, Open-dCoder-0.5B): the same file names and formats, a vocabulary of a few hundred tokens and
-a two-layer model. Each ships the repository's remote-code files too, which must never run: importing one writes
-a marker file next to it."""
+DiffuCoder-7B-cpGRPO, LLaDA-8B-Instruct, Open-dCoder-0.5B, SDAR-1.7B-Chat): the same file names and formats, a
+vocabulary of a few hundred tokens and a two-layer model. Each ships the repository's remote-code files too, which
+must never run: importing one writes a marker file next to it."""
 
 from __future__ import annotations
 
@@ -144,6 +144,61 @@ def write_open_dcoder(directory: Path, hidden: int = 32, layers: int = 2) -> Pat
     state.pop("lm_head.weight")  # tied: stored once, as the embedding
     save_file({k: v.to(torch.bfloat16).contiguous() for k, v in state.items()}, str(directory / "model.safetensors"),
               metadata={"format": "pt"})
+    return directory
+
+
+# Qwen3's added tokens after Qwen2.5's (151643 ... 151668), then SDAR's mask token (151669).
+QWEN3_ADDED = QWEN25_ADDED + ["<tool_response>", "</tool_response>", "<think>", "</think>"]
+
+
+def write_sdar_chat(directory: Path, hidden: int = 32, layers: int = 2, shards: int = 2) -> Path:
+    """SDAR-1.7B-Chat's layout (JetLM): Qwen3's tokenizer files (tokenizer.json, vocab.json, merges.txt,
+    added_tokens.json, special_tokens_map.json, tokenizer_config.json with the chat template) plus <|MASK|>; an
+    `sdar` config.json with block_size 4, mask_token_id, head_dim and an untied head; configuration_sdar.py,
+    modeling_sdar.py and fused_linear_diffusion_cross_entropy.py; generation_config.json; sharded bf16 safetensors."""
+    from transformers import Qwen3Config, Qwen3ForCausalLM
+
+    directory.mkdir(parents=True, exist_ok=True)
+    tok = _qwen2_bpe()
+    tok.model.save(str(directory))  # vocab.json, merges.txt
+    added = QWEN3_ADDED + ["<|MASK|>"]
+    tok.add_special_tokens(added)
+    tok.save(str(directory / "tokenizer.json"))
+    ids = {t: tok.token_to_id(t) for t in added}
+    _write(directory, "added_tokens.json", ids)
+    _write(directory, "special_tokens_map.json", {"additional_special_tokens": ["<|im_start|>", "<|im_end|>"],
+                                                  "eos_token": "<|im_end|>", "pad_token": "<|endoftext|>",
+                                                  "mask_token": "<|MASK|>"})
+    _write(directory, "tokenizer_config.json", {
+        "added_tokens_decoder": {str(i): {"content": t, "lstrip": False, "normalized": False, "rstrip": False,
+                                          "single_word": False, "special": True} for t, i in ids.items()},
+        "bos_token": None, "chat_template": QWEN_CHAT, "eos_token": "<|im_end|>", "pad_token": "<|endoftext|>",
+        "mask_token": "<|MASK|>", "model_max_length": 131072, "tokenizer_class": "Qwen2Tokenizer"})
+    for code in ("configuration_sdar.py", "modeling_sdar.py", "fused_linear_diffusion_cross_entropy.py"):
+        _write(directory, code, REMOTE_CODE)
+    _write(directory, "generation_config.json", {"bos_token_id": ids["<|endoftext|>"],
+                                                 "eos_token_id": [ids["<|im_end|>"], ids["<|endoftext|>"]],
+                                                 "pad_token_id": ids["<|endoftext|>"]})
+    vocab = tok.get_vocab_size() + 266  # 151,936 head rows for 151,670 ids
+    fields = {"vocab_size": vocab, "hidden_size": hidden, "intermediate_size": 3 * hidden, "num_hidden_layers": layers,
+              "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "max_position_embeddings": 32768,
+              "rms_norm_eps": 1e-6, "rope_theta": 1000000.0, "tie_word_embeddings": False, "hidden_act": "silu",
+              "attention_bias": False}
+    _write(directory, "config.json", {"architectures": ["SDARForCausalLM"], "model_type": "sdar",
+                                      "auto_map": {"AutoConfig": "configuration_sdar.SDARConfig",
+                                                   "AutoModel": "modeling_sdar.SDARModel",
+                                                   "AutoModelForCausalLM": "modeling_sdar.SDARForCausalLM"},
+                                      "attn_implementation": "flex_attention", "block_size": 4,
+                                      "bos_token_id": ids["<|endoftext|>"], "eos_token_id": ids["<|endoftext|>"],
+                                      "mask_token_id": ids["<|MASK|>"], "sliding_window": None,
+                                      "use_sliding_window": False, "rope_scaling": None, "torch_dtype": "bfloat16",
+                                      **fields})
+    torch.manual_seed(0)
+    state = Qwen3ForCausalLM(Qwen3Config(**fields)).state_dict()
+    for name in state:  # the norms start at ones; random ones make the reference comparison meaningful
+        if name.endswith("norm.weight"):
+            state[name] = 1 + 0.1 * torch.randn(state[name].shape)
+    _sharded(directory, state, shards)
     return directory
 
 

@@ -45,7 +45,7 @@ def test_models_lists_at_least_eight_presets_with_what_a_user_needs():
     presets = json.loads(run.stdout)
     assert len(presets) >= 8
     for p in presets:
-        assert p["hub_id"] and p["family"] in ("dream", "llada") and p["memory_bf16_gib"] > 0.5 and p["licence"]
+        assert p["hub_id"] and p["family"] in ("dream", "llada", "sdar") and p["memory_bf16_gib"] > 0.5 and p["licence"]
         assert isinstance(p["mask_id"], int) and p["logit_shift"] in (0, 1) and p["window"] <= 4096
     assert any(not p["commercial_use"] for p in presets), "research-only licences are flagged"
 
