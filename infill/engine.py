@@ -36,6 +36,7 @@ from .errors import InfillError
 from .source.document import Document
 from .source.indentation import pin_indentation, unpin_result
 from .task import MODES, InfillOptions, InfillResult, InfillTask, Span
+from .workspace.formats import denoiser_context_ids
 
 
 @dataclass
@@ -102,6 +103,8 @@ def prepare_rows(denoiser, doc: Document, spans: list[Span], options: InfillOpti
         plans = length_plan(spans, [resolve_budget(s, doc, tok, options) for s in spans], _length_mode(options),
                             options.max_lengths)
     rows, bounds = [], None
+    # A BOS the model was trained with, then what other workspace files define (infill/workspace), then the file.
+    lead = tuple(getattr(denoiser, "lead_ids", ())) + denoiser_context_ids(tok, options.workspace, doc.language.line_comment)
     # The longest holes first: its context cut serves every other length (the same context in every row).
     for lengths in sorted(plans, key=sum, reverse=True):
         if options.mode == "refine":
@@ -112,7 +115,7 @@ def prepare_rows(denoiser, doc: Document, spans: list[Span], options: InfillOpti
             canvas = instruction_canvas(denoiser, doc, spans, hole_ids[0], options.instruction or "", window)
         else:
             trained = denoiser.train_window if options.keep_to_train_window else None
-            canvas = build_canvas(doc, spans, hole_ids, tok, window, trained, bounds, tuple(getattr(denoiser, "lead_ids", ())))
+            canvas = build_canvas(doc, spans, hole_ids, tok, window, trained, bounds, lead)
             bounds = (canvas.prefix_start, canvas.suffix_end)
         ids = torch.tensor([canvas.ids], device=denoiser.device)  # (1, L)
         in_holes = torch.zeros_like(ids, dtype=torch.bool)

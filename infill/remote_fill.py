@@ -18,6 +18,7 @@ from .decode.postprocess import clean_fill, drop_repeated_rest_of_line
 from .errors import InfillError
 from .source.document import Document
 from .task import Fill, InfillOptions, InfillResult, Span
+from .workspace.formats import as_input_extra, as_prompt_section
 
 CHARS_PER_TOKEN = 4  # context is cut in characters: the remote side tokenizes
 
@@ -25,12 +26,19 @@ CHARS_PER_TOKEN = 4  # context is cut in characters: the remote side tokenizes
 def _fill_span(filler, text: str, span: Span, doc: Document, budget: int, context_chars: int, temperature: float,
                options: InfillOptions) -> str:
     prompt, suffix = text[max(0, span.start - context_chars):span.start], text[span.end:span.end + context_chars // 3]
+    extra = list(options.neighbours)
+    if options.workspace is not None and options.workspace.snippets:  # the user let workspace code go to this API
+        snippets = list(options.workspace.snippets)
+        if getattr(filler, "api", "") == "llama-infill":
+            extra = [(chunk["filename"], chunk["text"]) for chunk in as_input_extra(snippets)] + extra
+        else:
+            prompt = as_prompt_section(snippets, doc.language.line_comment) + prompt
     if options.mode == "instruct":
         raw = _rewrite(filler, text, span, doc, budget, prompt, suffix, options.instruction or "")
     elif filler.follows_instructions:  # a chat model: the hole is marked in the message, the reply is its code
         raw = strip_fences(filler.chat(fill_messages(prompt, suffix), budget, temperature))
     else:
-        raw = filler.complete(prompt, suffix, budget, temperature, extra=list(options.neighbours))
+        raw = filler.complete(prompt, suffix, budget, temperature, extra=extra)
     prefix_line = text[text.rfind("\n", 0, span.start) + 1:span.start]
     return drop_repeated_rest_of_line(doc, span, clean_fill(raw, span, prefix_line, text[span.end:]))
 

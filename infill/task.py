@@ -25,6 +25,16 @@ class Span:
     open_ended: bool = False
 
 
+@dataclass(frozen=True)
+class WorkspaceContext:
+    """Definitions and related code from other files of the workspace for one request (infill/workspace)."""
+
+    snippets: tuple = ()      # infill.workspace.Snippet, best first
+    repo: str = ""            # the workspace folder's name
+    path: str = ""            # this file, relative to the workspace
+    max_tokens: int = 256     # the most of a local model's canvas it may take
+
+
 @dataclass
 class InfillOptions:
     sampler: SamplerOptions = field(default_factory=SamplerOptions)
@@ -42,6 +52,7 @@ class InfillOptions:
     candidates: int = 1             # ranked candidates to return (distinct fills, best first)
     cut_back: bool = False          # ghost text: a fill that parses worse is cut to its longest prefix that does not
     neighbours: tuple[tuple[str, str], ...] = ()  # (file name, text) of other open files, for remote APIs that take them
+    workspace: WorkspaceContext | None = None  # read before the file, in each backend's own format
     context_key: str = ""           # the document's identity (its URI): cache mode "reuse" keeps its states between requests
     max_lengths: int = 6            # length search: candidate lengths per hole (fewer is faster; ghost text uses few)
     # Ghost text: cut each fill at its first token the model committed with less than this probability (0: keep all;

@@ -25,6 +25,7 @@ from .documents import DocumentStore, OpenDocument
 from .jobs import fill_work, run_job
 from .settings import Settings, apply_settings, backend_settings, ghost_options, ghost_silent
 from .worker import ModelWorker
+from .workspace import WorkspaceService, workspace_root
 
 REFACTOR_COMMAND = "diffusion.refactor"
 STATS_COMMAND = "diffusion.stats"
@@ -57,6 +58,8 @@ class DiffusionServer(LanguageServer):
         self.settings = settings or Settings()
         self.store = DocumentStore()
         self.worker = ModelWorker(self._loader())
+        self.workspace_index = WorkspaceService()
+        self.root = None  # the workspace folder the client opened, if any
         # Written on the model thread when a model loads, logged on the event loop when the job that loaded it ends
         # (the LSP connection is the event loop's alone).
         self.load_reports: collections.deque[str] = collections.deque()
@@ -117,6 +120,8 @@ class DiffusionServer(LanguageServer):
     async def fill(self, entry: OpenDocument, spans, title: str, options: InfillOptions):
         """The fill's result, or None (with the reason logged or shown) when the model cannot give one."""
         infill_options = replace(options, neighbours=self.store.neighbours(entry.uri), context_key=entry.uri)
+        remote = self.settings.model.startswith(("http://", "https://"))
+        infill_options = self.workspace_index.options_for(self, entry, spans, infill_options, remote)
         expected = infill_options.sampler.steps * (1 + infill_options.syntax_rounds)
         try:
             return await run_job(self, entry, fill_work(entry, spans, infill_options), title, expected)
@@ -160,11 +165,34 @@ def serve(settings: Settings, tcp: tuple[str, int] | None = None) -> None:
             server.start_io()
     finally:
         server.worker.shutdown()
+        server.workspace_index.shutdown()
 
 
 @server.feature(types.INITIALIZE)
 def initialize(ls: DiffusionServer, params: types.InitializeParams):
     ls.update_settings(params.initialization_options)
+    ls.root = workspace_root(params)
+
+
+@server.feature(types.INITIALIZED)
+async def initialized(ls: DiffusionServer, params: types.InitializedParams):
+    ls.workspace_index.start(ls, ls.root)
+    watched = ls.client_capabilities.workspace.did_change_watched_files if ls.client_capabilities.workspace else None
+    if ls.workspace_index.index is not None and watched and watched.dynamic_registration:
+        await ls.client_register_capability_async(types.RegistrationParams([types.Registration(
+            "diffusion-watched-files", types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+            types.DidChangeWatchedFilesRegistrationOptions([types.FileSystemWatcher("**/*")]))]))
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+def did_save(ls: DiffusionServer, params: types.DidSaveTextDocumentParams):
+    ls.workspace_index.file_changed(params.text_document.uri)
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+def did_change_watched_files(ls: DiffusionServer, params: types.DidChangeWatchedFilesParams):
+    for change in params.changes:
+        ls.workspace_index.file_changed(change.uri, deleted=change.type == types.FileChangeType.Deleted)
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)

@@ -57,6 +57,12 @@ class Settings:
     threads: int = 0                   # CPU threads for the model; 0: torch's default (the physical cores)
     max_document_bytes: int = 1_000_000
     progress_delay_ms: int = 300       # jobs running longer than this report $/progress
+    # Definitions from other files of the workspace (infill/workspace), read before the file by local models.
+    workspace_context: bool = True
+    workspace_context_tokens: int = 256  # the most of a canvas they take
+    workspace_max_files: int = 20_000    # source files the workspace index reads at most
+    # Also send them to a remote API: workspace code then leaves this machine (off unless the user turns it on).
+    remote_workspace_context: bool = False
 
     def infill_options(self, mode: str = "fill", instruction: str | None = None) -> InfillOptions:
         sampler = SamplerOptions(steps=self.steps, strategy=self.sampler, threshold=self.threshold, cache=self.cache)
@@ -103,6 +109,10 @@ class Settings:
             raise ValueError("syntaxRounds must be between 0 and 8")
         if not 0 <= self.progress_delay_ms <= 60_000:
             raise ValueError("progressDelayMs must be between 0 and 60000")
+        if not 0 <= self.workspace_context_tokens <= 8192:
+            raise ValueError("workspaceContextTokens must be between 0 and 8192")
+        if not 0 <= self.workspace_max_files <= 1_000_000:
+            raise ValueError("workspaceMaxFiles must be between 0 and 1000000")
         if not self.model.strip():
             raise ValueError("model must not be empty")
 

@@ -28,8 +28,9 @@ class RawServer:
     """`python -m lsp_server serve` on pipes; a reader thread sorts answers by id and counts notifications."""
 
     def __init__(self, model: str, settings: dict | None = None, extra_args: tuple[str, ...] = (),
-                 cwd: Path | None = None):
-        # `cwd`: a checkout whose server to run instead of the installed one (`eval typing --before`).
+                 cwd: Path | None = None, root: Path | None = None, capabilities: dict | None = None):
+        # `cwd`: a checkout whose server to run instead of the installed one (`eval typing --before`); `root`: the
+        # workspace folder the editor opened.
         self.process = subprocess.Popen([sys.executable, "-m", "lsp_server", "serve", "--model", model, *extra_args],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                         cwd=cwd)
@@ -38,7 +39,8 @@ class RawServer:
         self._arrived = threading.Condition()
         self._ids = itertools.count(1)
         threading.Thread(target=self._read, daemon=True).start()
-        self.request("initialize", {"processId": None, "rootUri": None, "capabilities": {},
+        self.request("initialize", {"processId": None, "rootUri": root.resolve().as_uri() if root else None,
+                                    "capabilities": capabilities or {},
                                     "initializationOptions": settings or {}}, timeout=60)
         self.notify("initialized", {})
 

@@ -1,0 +1,132 @@
+"""The workspace index: every indexed file's definitions and imports, by path and by name, built in the background
+and kept current file by file. Reads are lock-free snapshots of dicts; writers hold one lock."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..source.languages import language_for_path
+from .files import IndexLimits, WalkReport, skip_reason, source_files
+from .symbols import Definition, FileSymbols, read_symbols
+
+log = logging.getLogger(__name__)
+# Lines that import or declare a package, in the nine languages (a change to one re-reads the file's imports).
+IMPORT_LINE = re.compile(r"^[ \t]*(?:import|from|use|pub use|#include|package|export .* from)\b.*$", re.M)
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    files: int
+    definitions: int
+    seconds: float
+    skipped: dict[str, int]
+    truncated: bool
+
+
+class WorkspaceIndex:
+    """Definitions and imports of a workspace's source files. `build` walks the tree (call it off the typing path);
+    `update` and `remove` keep it current as files change."""
+
+    def __init__(self, root: Path, limits: IndexLimits = IndexLimits()):
+        self.root = root.resolve()
+        self.limits = limits
+        self.files: dict[str, FileSymbols] = {}             # workspace-relative posix path -> symbols
+        self.by_name: dict[str, list[tuple[str, Definition]]] = {}
+        self.stats: IndexStats | None = None
+        self.ready = threading.Event()
+        self._lock = threading.Lock()
+        self._open: dict[str, tuple[int, FileSymbols]] = {}  # per open file: (its import lines' hash, its symbols)
+
+    def relative(self, path: Path) -> str | None:
+        """`path` relative to the root, or None outside it (nothing outside the workspace is indexed)."""
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except (ValueError, OSError):
+            return None
+
+    def build(self, progress: Callable[[int, str], None] | None = None, stop: threading.Event | None = None) -> IndexStats:
+        """Index every source file under the root; `progress(done, path)` now and then; `stop` ends it early."""
+        started = time.perf_counter()
+        report = WalkReport()
+        done, last_report = 0, 0.0
+        for path in source_files(self.root, self.limits, report):
+            if stop is not None and stop.is_set():
+                break
+            self._read(path)
+            done += 1
+            if progress is not None and time.perf_counter() - last_report > 0.25:
+                last_report = time.perf_counter()
+                progress(done, self.relative(path) or path.name)
+        self.stats = IndexStats(len(self.files), sum(len(s.definitions) for s in self.files.values()),
+                                time.perf_counter() - started, dict(report.skipped), report.truncated)
+        if report.truncated:
+            log.warning("workspace index stopped at %d files (limits: %s)", done, self.limits)
+        self.ready.set()
+        return self.stats
+
+    def current_symbols(self, relative: str, text: str, spec) -> FileSymbols:
+        """The imports (and package) of a file as the editor holds it: read again only when its import lines changed
+        since the last request, so a keystroke costs a scan, not a parse."""
+        key = hash(tuple(IMPORT_LINE.findall(text)))
+        cached = self._open.get(relative)
+        if cached is not None and cached[0] == key and cached[1].language == spec.name:
+            return cached[1]
+        symbols = read_symbols(text.encode("utf-8", "replace"), spec)
+        self._open[relative] = (key, symbols)
+        while len(self._open) > 64:
+            self._open.pop(next(iter(self._open)))
+        return symbols
+
+    def update(self, path: Path, text: str | None = None) -> None:
+        """Re-read one file (from `text` when the editor holds it), or drop it when it is no longer indexable."""
+        relative = self.relative(path)
+        if relative is None or any(part.startswith(".") or part in ("node_modules",) for part in Path(relative).parts[:-1]):
+            return
+        if text is None and (not path.is_file() or skip_reason(path, self.limits) is not None):
+            self.remove(path)
+            return
+        self._read(path, text)
+
+    def remove(self, path: Path) -> None:
+        relative = self.relative(path)
+        if relative is None:
+            return
+        with self._lock:
+            old = self.files.pop(relative, None)
+            if old is not None:
+                self._unlist(relative, old)
+
+    def _read(self, path: Path, text: str | None = None) -> None:
+        relative = self.relative(path)
+        if relative is None:
+            return
+        try:
+            spec = language_for_path(path)
+            source = text.encode("utf-8", "replace") if text is not None else path.read_bytes()
+        except Exception as exc:  # an unknown extension, an unreadable or vanished file: logged, never fatal
+            log.info("workspace index skips %s: %s", relative, exc)
+            return
+        if len(source) > self.limits.max_file_bytes:
+            return
+        symbols = read_symbols(source, spec)
+        with self._lock:
+            old = self.files.get(relative)
+            if old is not None:
+                self._unlist(relative, old)
+            self.files[relative] = symbols
+            for definition in symbols.definitions:
+                self.by_name.setdefault(definition.name, []).append((relative, definition))
+
+    def _unlist(self, relative: str, symbols: FileSymbols) -> None:
+        for definition in symbols.definitions:
+            kept = [entry for entry in self.by_name.get(definition.name, ()) if entry[0] != relative]
+            if kept:
+                self.by_name[definition.name] = kept
+            else:
+                self.by_name.pop(definition.name, None)
