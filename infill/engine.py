@@ -50,6 +50,7 @@ class Prepared:
     in_holes: torch.Tensor   # (1, L)
     code_only: torch.Tensor  # (1, L) hole positions that must get code, not <|pad|>/<|eos|>
     draft: list[int] | None = None  # a draft from the document (decode/lookup.py): scored, never decoded
+    draft_bar: float = 0.0          # the geometric-mean probability the draft needs to be shown
 
 
 @dataclass
@@ -132,17 +133,22 @@ def prepare_rows(denoiser, doc: Document, spans: list[Span], options: InfillOpti
 def _lookup_row(denoiser, doc: Document, spans: list[Span], options: InfillOptions, like: Prepared,
                 window: int) -> Prepared | None:
     """Ghost text: `like`'s canvas with its hole as long as the document's own draft of the line, to be scored."""
-    if options.mode != "fill" or options.lookup_confidence >= 1.0 or len(spans) != 1:
+    workspace = options.workspace
+    elsewhere = workspace.texts if workspace is not None and workspace.draft_confidence < 1.0 else ()
+    own = options.lookup_confidence < 1.0  # drafts from the document itself; the workspace's have their own bar
+    if options.mode != "fill" or not (own or elsewhere) or len(spans) != 1:
         return None
     found = draft_canvas(doc, spans[0], like.canvas, denoiser.tokenizer, denoiser.mask_id, options.max_fill_tokens,
-                         window)
+                         window, elsewhere, own)
     if found is None:
         return None
-    canvas, draft = found
+    canvas, draft, from_workspace = found
     ids = torch.tensor([canvas.ids], device=denoiser.device)  # (1, L)
     in_holes = torch.zeros_like(ids, dtype=torch.bool)
     in_holes[0, canvas.holes[0][0]:canvas.holes[0][1]] = True
-    return Prepared(like.request, canvas, [len(draft)], ids, in_holes, in_holes.clone(), draft)
+    # A line copied from another file is held to its own bar: it is right less often than one from this file.
+    bar = workspace.draft_confidence if from_workspace else options.lookup_confidence
+    return Prepared(like.request, canvas, [len(draft)], ids, in_holes, in_holes.clone(), draft, bar)
 
 
 @dataclass
@@ -282,7 +288,7 @@ def _result(denoiser, req: Request, rows: list[Prepared], drafts: list[Draft], i
                              [pieces[i] for i in decoded]) if decoded else []
     for i in (i for i, row in enumerate(rows) if row.draft is not None):
         copied = lookup_candidate(req.doc, spans, drafts[i], scores[i], rows[i].lengths, pieces[i], req.baseline,
-                                  options)
+                                  replace(options, lookup_confidence=rows[i].draft_bar))
         if copied is not None:
             ranked = [copied] + [c for c in ranked if c.fills != copied.fills]
     if not ranked:
@@ -307,7 +313,7 @@ def _verify_lookups(denoiser, requests: list[Request], batch: Batch, decoding: D
     for i, row in enumerate(batch.rows):
         if row.draft is None:
             continue
-        req, bar = requests[row.request], requests[row.request].task.options.lookup_confidence
+        req, bar = requests[row.request], row.draft_bar
         if bar > 0:
             cache = decoding.shared.shared_cache(i) if decoding.shared is not None else None
             attention = None if batch.attention is None else batch.attention[i]

@@ -33,6 +33,8 @@ class WorkspaceContext:
     repo: str = ""            # the workspace folder's name
     path: str = ""            # this file, relative to the workspace
     max_tokens: int = 256     # the most of a local model's canvas it may take
+    texts: tuple[str, ...] = ()  # the related files' texts: ghost text may copy a line's ending from them
+    draft_confidence: float = 0.05  # ... when the model's geometric-mean probability of the copy reaches this
 
 
 @dataclass

@@ -61,6 +61,9 @@ class Settings:
     workspace_context: bool = True
     workspace_context_tokens: int = 256  # the most of a canvas they take
     workspace_max_files: int = 20_000    # source files the workspace index reads at most
+    # Ghost text copied from a line of a related workspace file is shown when the model's geometric-mean probability
+    # of it reaches this (1 never): such a copy is right less often than one from the file itself.
+    workspace_draft_confidence: float = 0.05
     # Also send them to a remote API: workspace code then leaves this machine (off unless the user turns it on).
     remote_workspace_context: bool = False
 
@@ -111,6 +114,8 @@ class Settings:
             raise ValueError("progressDelayMs must be between 0 and 60000")
         if not 0 <= self.workspace_context_tokens <= 8192:
             raise ValueError("workspaceContextTokens must be between 0 and 8192")
+        if not 0.0 <= self.workspace_draft_confidence <= 1.0:
+            raise ValueError("workspaceDraftConfidence must be in [0, 1]")
         if not 0 <= self.workspace_max_files <= 1_000_000:
             raise ValueError("workspaceMaxFiles must be between 0 and 1000000")
         if not self.model.strip():

@@ -16,7 +16,7 @@ from pygls.uris import to_fs_path
 
 from infill import InfillOptions
 from infill.task import WorkspaceContext
-from infill.workspace import IndexLimits, WorkspaceIndex, context_for
+from infill.workspace import IndexLimits, WorkspaceIndex, context_for, related_texts
 
 log = logging.getLogger(__name__)
 CHARS_PER_TOKEN = 3.5  # the budget is cut in characters before tokenizing; the engine trims to the token budget
@@ -97,13 +97,15 @@ class WorkspaceService:
         path = Path(to_fs_path(entry.uri)) if entry.uri.startswith("file:") else None
         open_files = {name: text for name, text in server.store.neighbours(entry.uri, most=3, chars=6000)}
         budget = int(settings.workspace_context_tokens * CHARS_PER_TOKEN)
-        snippets = context_for(index, path, entry.document.text, spans[0].start, entry.document.language, budget,
-                               open_files)
-        if not snippets:
+        document = entry.document
+        snippets = context_for(index, path, document.text, spans[0].start, document.language, budget, open_files)
+        texts = related_texts(index, path, document.text, document.language) if not remote else ()
+        if not snippets and not texts:
             return options
         relative = index.relative(path) if index is not None and path is not None else ""
         repo = index.root.name if index is not None else ""
-        return replace(options, workspace=WorkspaceContext(snippets, repo, relative or "", settings.workspace_context_tokens))
+        return replace(options, workspace=WorkspaceContext(snippets, repo, relative or "", settings.workspace_context_tokens,
+                                                           texts, settings.workspace_draft_confidence))
 
     def shutdown(self) -> None:
         self._stop.set()

@@ -1,5 +1,6 @@
 """Drafts from the document itself (prompt lookup): where the last tokens typed on the cursor's line occur elsewhere
-in the file, what followed them there to the end of that line. Code repeats itself (`self.assertEqual(`,
+in the file (else in the workspace files it imports or shares a package with), what followed them there to the end
+of that line. Code repeats itself (`self.assertEqual(`,
 `server.send(`), and a draft copied from the file is often exactly right where a small model guesses; the model
 then scores it token by token (infill/engine.py) before it may be shown."""
 
@@ -36,7 +37,14 @@ def _continuations(text: str, needle: str, cursor: int, after: str) -> Counter:
 
 
 def document_draft(doc: Document, span: Span) -> str | None:
-    """The rest of the cursor's line as the document itself suggests it, or None: the continuation of the longest
+    """The rest of the cursor's line as the document itself suggests it (line_draft), or None."""
+    found = line_draft(doc, span)
+    return found[0] if found is not None else None
+
+
+def line_draft(doc: Document, span: Span, elsewhere: tuple[str, ...] = (), own: bool = True) -> tuple[str, bool] | None:
+    """The rest of the cursor's line as the document itself suggests it, else as related files of the workspace
+    (`elsewhere`: their texts) do, and whether it came from them; None without one. `own`: search the document. The continuation of the longest
     run of tokens before the cursor (at least MIN_MATCH_TOKENS of this line) found elsewhere, the most frequent one
     where several differ."""
     if span.kind != "line" or span.start != span.end or len(doc.text) > MAX_SEARCH_CHARS:
@@ -46,21 +54,24 @@ def document_draft(doc: Document, span: Span) -> str | None:
     line_end = text.find("\n", cursor)
     after = text[cursor:len(text) if line_end < 0 else line_end].strip()
     tokens = list(_TOKEN.finditer(text, line_start, cursor))
-    for n in range(min(len(tokens), MAX_MATCH_TOKENS), MIN_MATCH_TOKENS - 1, -1):
-        found = _continuations(text, text[tokens[-n].start():cursor], cursor, after)
-        if found:
-            return max(found.items(), key=lambda item: (item[1], -len(item[0])))[0]
+    sources = ([(text, False)] if own else []) + ([("\n".join(elsewhere)[:MAX_SEARCH_CHARS], True)] if elsewhere else [])
+    for source, where in sources:
+        for n in range(min(len(tokens), MAX_MATCH_TOKENS), MIN_MATCH_TOKENS - 1, -1):
+            found = _continuations(source, text[tokens[-n].start():cursor], cursor if not where else -1, after)
+            if found:
+                return max(found.items(), key=lambda item: (item[1], -len(item[0])))[0], where
     return None
 
 
 def draft_canvas(doc: Document, span: Span, like: Canvas, tok, mask_id: int, max_tokens: int,
-                 window: int) -> tuple[Canvas, list[int]] | None:
-    """`like` (a canvas of the same span) with its hole as long as the document's draft, and the draft's tokens;
-    None without a draft or room for it."""
-    text = document_draft(doc, span)
+                 window: int, elsewhere: tuple[str, ...] = (), own: bool = True) -> tuple[Canvas, list[int], bool] | None:
+    """`like` (a canvas of the same span) with its hole as long as the draft, the draft's tokens, and whether it came
+    from other workspace files; None without a draft or room for it."""
+    found = line_draft(doc, span, elsewhere, own)
+    text, from_workspace = found if found is not None else ("", False)
     draft = tok.encode(text)[:max_tokens] if text else []
     (lo, hi), old = like.holes[0], like.ids
     ids = old[:lo] + [mask_id] * len(draft) + old[hi:]
     if not draft or len(ids) > window:
         return None
-    return Canvas(ids, [(lo, lo + len(draft))], like.prefix_start, like.suffix_end), draft
+    return Canvas(ids, [(lo, lo + len(draft))], like.prefix_start, like.suffix_end), draft, from_workspace

@@ -9,9 +9,11 @@ from pathlib import Path
 
 from .files import IndexLimits
 from .index import WorkspaceIndex
-from .retrieve import Snippet, related_definitions, similar_code
+from .retrieve import Snippet, related_definitions, related_files, similar_code
 
-__all__ = ["IndexLimits", "Snippet", "WorkspaceIndex", "context_for"]
+__all__ = ["IndexLimits", "Snippet", "WorkspaceIndex", "context_for", "related_texts"]
+
+RELATED_TEXT_CHARS = 300_000  # what ghost text searches for a line to copy, at most
 
 
 def context_for(index: WorkspaceIndex | None, path: Path | None, text: str, cursor: int, language,
@@ -29,3 +31,18 @@ def context_for(index: WorkspaceIndex | None, path: Path | None, text: str, curs
     others = {name: body for name, body in (open_files or {}).items() if name != relative}
     snippets += similar_code(text, cursor, others, budget_chars - used)
     return tuple(snippets)
+
+
+def related_texts(index: WorkspaceIndex | None, path: Path | None, text: str, language) -> tuple[str, ...]:
+    """The texts of the workspace files this one imports or shares a package with (drafts copy lines from them)."""
+    relative = index.relative(path) if index is not None and path is not None else None
+    if index is None or relative is None:
+        return ()
+    texts, used = [], 0
+    for other in related_files(index, relative, index.current_symbols(relative, text, language)):
+        body = index.text_of(other)
+        if used + len(body) > RELATED_TEXT_CHARS:
+            break
+        texts.append(body)
+        used += len(body)
+    return tuple(texts)

@@ -42,6 +42,7 @@ class WorkspaceIndex:
         self.ready = threading.Event()
         self._lock = threading.Lock()
         self._open: dict[str, tuple[int, FileSymbols]] = {}  # per open file: (its import lines' hash, its symbols)
+        self._texts: dict[str, tuple[int, str]] = {}  # per related file read for drafts: (mtime, text)
 
     def relative(self, path: Path) -> str | None:
         """`path` relative to the root, or None outside it (nothing outside the workspace is indexed)."""
@@ -82,6 +83,21 @@ class WorkspaceIndex:
         while len(self._open) > 64:
             self._open.pop(next(iter(self._open)))
         return symbols
+
+    def text_of(self, relative: str) -> str:
+        """An indexed file's text as it is on disk now (read again when its modification time changed)."""
+        path = self.root / relative
+        try:
+            stamp = path.stat().st_mtime_ns
+            cached = self._texts.get(relative)
+            if cached is None or cached[0] != stamp:
+                cached = (stamp, path.read_text(encoding="utf-8", errors="replace"))
+                self._texts[relative] = cached
+                while len(self._texts) > 256:
+                    self._texts.pop(next(iter(self._texts)))
+            return cached[1]
+        except OSError:
+            return ""
 
     def update(self, path: Path, text: str | None = None) -> None:
         """Re-read one file (from `text` when the editor holds it), or drop it when it is no longer indexable."""

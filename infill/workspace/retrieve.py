@@ -101,6 +101,12 @@ def _package_files(index: WorkspaceIndex, importer: str, symbols: FileSymbols) -
             and s.language == symbols.language and s.package == symbols.package and not p.endswith("_test.go")]
 
 
+def related_files(index: WorkspaceIndex, importer: str, symbols: FileSymbols) -> list[str]:
+    """Workspace files this one imports, then those of its package, in that order."""
+    found = [path for imp in symbols.imports for path in resolve(index, importer, imp, symbols.language)]
+    return list(dict.fromkeys(found + _package_files(index, importer, symbols)))
+
+
 def _definition_lines(definition: Definition, language: str) -> list[str]:
     """How one definition reads in the context: its signature in the language's own form, and its doc line."""
     indent = "    " if definition.container and language == "python" else ""

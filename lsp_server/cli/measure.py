@@ -25,6 +25,10 @@ def add_parsers(sub) -> None:
     p.add_argument("--lines", type=int, default=60, help="caches: held-out lines for exact match (0: none)")
     p.add_argument("--typing-lines", type=int, default=40, help="caches: held-out lines typed again for reuse policies")
     p.add_argument("--lsp", action="store_true", help="measure inline-completion latency of the real server over stdio")
+    p.add_argument("--workspace", nargs="?", const="", default=None, metavar="DIR",
+                   help="the workspace index on a large tree (DIR, default CPython's Lib/ copied to --files files): "
+                        "build time, memory, retrieval ms, ghost text while it builds")
+    p.add_argument("--files", type=int, default=5000, help="with --workspace and no DIR: files in the copied tree")
     p.add_argument("--requests", type=int, default=50, help="with --lsp: how many completion requests")
     p.add_argument("--settings", help="with --lsp: server settings as a JSON object, e.g. '{\"ghostLengths\": 3}'")
     add_model_args(p)
@@ -46,13 +50,15 @@ def add_parsers(sub) -> None:
 
     p = sub.add_parser("eval", help="measure the model: HumanEval infilling pass@1, line exact match, ghost text while "
                                     "typing; plot or compare reports")
-    p.add_argument("benchmark", choices=["humaneval-infilling", "line-exact-match", "masked-code", "typing", "plot",
-                                         "compare"],
+    p.add_argument("benchmark", choices=["humaneval-infilling", "line-exact-match", "masked-code", "typing", "crossfile",
+                                         "plot", "compare"],
                    help="masked-code: CE and top-1 on masked code tokens at 15/50/90%% masking (pads never counted); "
                         "typing: held-out files typed through the real server, ghost text scored as a user sees it; "
+                        "crossfile: held-out packages open as the workspace, spots before names other files define; "
                         "compare: two --samples files case by case (paired counts, exact McNemar p-value)")
     p.add_argument("--spots", type=int, default=12, help="typing: cursor spots per file")
-    p.add_argument("--languages", default="python,typescript,go", help="typing: which held-out languages")
+    p.add_argument("--languages", default=None,
+                   help="typing: which held-out languages (python,typescript,go); crossfile: which packages (all four)")
     p.add_argument("--before", help="typing: also replay with the server of this older checkout (old policy)")
     p.add_argument("--calibrate", action="store_true",
                    help="typing: sweep ghostMinConfidence and ghostLookupConfidence on the calibration split instead "
@@ -82,6 +88,12 @@ def add_parsers(sub) -> None:
 def bench_command(args) -> int:
     from infill import BENCH_FILE
     from infill.evaluation.benchmark import compare_strategies
+    if args.workspace is not None:
+        from ..workspace_bench import workspace_bench
+        if args.workspace and not Path(args.workspace).is_dir():
+            raise InfillError(f"--workspace {args.workspace}: not a folder")
+        print(json.dumps(workspace_bench(args.model, args.workspace or None, args.files, min(args.requests, 30))))
+        return 0
     if args.lsp:
         from ..latency import measure_latency
         if args.requests < 1:
@@ -149,6 +161,8 @@ def eval_command(args) -> int:
     from infill.evaluation import harness as evaluation
     if args.benchmark == "typing":
         return typing_command(args)
+    if args.benchmark == "crossfile":
+        return crossfile_command(args)
     if args.benchmark == "plot":
         from infill.evaluation.plot import plot_reports
         if not args.reports or not args.out:
@@ -224,7 +238,7 @@ def typing_command(args) -> int:
     from ..typing_eval.plot import plot_typing
     from ..typing_eval.replay import Arm, run_arm
     from ..typing_eval.spots import LANGUAGES, files
-    languages = [x.strip() for x in args.languages.split(",") if x.strip()]
+    languages = [x.strip() for x in (args.languages or ",".join(LANGUAGES)).split(",") if x.strip()]
     unknown = [x for x in languages if x not in LANGUAGES]
     if unknown or args.spots < 1:
         raise InfillError(f"typing takes --languages from {', '.join(LANGUAGES)} and --spots >= 1")
@@ -255,5 +269,29 @@ def typing_command(args) -> int:
     if args.plot:
         sweep_report = json.loads(Path(args.reports[0]).read_text()) if args.reports else None
         plot_typing(Path(args.plot), sweep=sweep_report, evaluation=report)
+    print(json.dumps(report))
+    return 0
+
+
+def crossfile_command(args) -> int:
+    """`eval crossfile`: each held-out package open as the workspace, ghost text before names its other files define,
+    with and without the workspace context, in one run."""
+    from ..typing_eval.crossfile import PACKAGES, package_spots, run_crossfile_arm
+    languages = [x.strip() for x in (args.languages or ",".join(PACKAGES)).split(",") if x.strip()]
+    if any(x not in PACKAGES for x in languages) or args.spots < 1:
+        raise InfillError(f"crossfile takes --languages from {', '.join(PACKAGES)} and --spots >= 1")
+    arms = {"file alone": {"workspaceContext": False}, "workspace": {}}
+    report = {"benchmark": "crossfile", "model": args.model, "spots_per_file": args.spots, "seed": args.seed,
+              "languages": {}}
+    samples = []
+    for language in languages:
+        root, spots = package_spots(language, args.spots, args.seed)
+        report["languages"][language] = {"package": root.name}
+        for arm, settings in arms.items():
+            summary, rows = run_crossfile_arm(args.model, settings, root, spots)
+            report["languages"][language][arm] = summary
+            samples += [{"language": language, "arm": arm, **row} for row in rows]
+    if args.samples:
+        Path(args.samples).write_text("".join(json.dumps(row) + "\n" for row in samples))
     print(json.dumps(report))
     return 0

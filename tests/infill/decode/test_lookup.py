@@ -129,3 +129,25 @@ def test_a_shown_draft_parses_no_worse_than_the_line_as_typed(tiny_denoiser):
     result = run_infill(tiny_denoiser, doc, [select_cursor(doc, len(source) - 1)], ghost(1.0, 0.0))
     for c in result.candidates:
         assert c.accepted and c.errors <= result.baseline_errors, c
+
+
+def test_a_line_missing_from_the_document_is_copied_from_a_related_workspace_file_at_its_own_bar(tiny_denoiser):
+    """`logger.` has no continuation in this file; the module it imports writes `logger.warning(message)`: that is the
+    draft, held to the workspace draft bar (never shown at 1, shown at 0)."""
+    from dataclasses import replace
+
+    from infill.decode.lookup import line_draft
+    from infill.task import WorkspaceContext
+    source = "from .log import logger\n\n\ndef warn(message):\n    logger.\n"
+    related = ("logging = None\n\n\ndef report(logger, message):\n    logger.warning(message)\n",)
+    doc = Document(source, PY)
+    span = select_cursor(doc, source.rindex("logger.") + len("logger."))
+    assert document_draft(doc, span) is None
+    assert line_draft(doc, span, related) == ("warning(message)", True)
+    never = replace(ghost(1.0, 0.0), workspace=WorkspaceContext(texts=related, draft_confidence=1.0))
+    assert all(c.fills[0].text != "warning(message)" for c in run_infill(tiny_denoiser, doc, [span], never).candidates
+               if c.accepted)
+    always = replace(ghost(1.0, 0.0), workspace=WorkspaceContext(texts=related, draft_confidence=0.0))
+    shown = run_infill(tiny_denoiser, doc, [span], always)
+    assert shown.accepted and shown.fills[0].text == "warning(message)"
+    assert shown.text == source[:span.start] + "warning(message)" + source[span.start:]
