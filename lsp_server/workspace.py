@@ -49,7 +49,7 @@ class WorkspaceService:
         def progress(done: int, _path: str) -> None:
             self.indexed = done
         try:
-            stats = index.build(progress, self._stop)
+            stats = index.build(progress, self._stop, in_child=True)
         except Exception as exc:  # a workspace the walk cannot finish is logged; the server goes on without it
             log.exception("workspace index failed")
             index.ready.set()

@@ -43,6 +43,8 @@ class WorkspaceIndex:
         self._lock = threading.Lock()
         self._open: dict[str, tuple[int, FileSymbols]] = {}  # per open file: (its import lines' hash, its symbols)
         self._texts: dict[str, tuple[int, str]] = {}  # per related file read for drafts: (mtime, text)
+        self._generation = 0                          # bumped by every change: the path maps below follow it
+        self._maps: tuple[int, dict, dict] = (-1, {}, {})
 
     def relative(self, path: Path) -> str | None:
         """`path` relative to the root, or None outside it (nothing outside the workspace is indexed)."""
@@ -51,25 +53,44 @@ class WorkspaceIndex:
         except (ValueError, OSError):
             return None
 
-    def build(self, progress: Callable[[int, str], None] | None = None, stop: threading.Event | None = None) -> IndexStats:
-        """Index every source file under the root; `progress(done, path)` now and then; `stop` ends it early."""
+    def build(self, progress: Callable[[int, str], None] | None = None, stop: threading.Event | None = None,
+              in_child: bool = False) -> IndexStats:
+        """Index every source file under the root; `progress(done, path)` now and then; `stop` ends it early.
+        `in_child`: parse in a child process (build_process.py), as the server does, so typing never waits on it."""
         started = time.perf_counter()
-        report = WalkReport()
-        done, last_report = 0, 0.0
-        for path in source_files(self.root, self.limits, report):
-            if stop is not None and stop.is_set():
-                break
-            self._read(path)
-            done += 1
-            if progress is not None and time.perf_counter() - last_report > 0.25:
-                last_report = time.perf_counter()
-                progress(done, self.relative(path) or path.name)
+        if in_child:
+            from .build_process import build_in_child
+            skipped, truncated = build_in_child(self, progress, stop)
+        else:
+            report = WalkReport()
+            done, last_report = 0, 0.0
+            for path in source_files(self.root, self.limits, report):
+                if stop is not None and stop.is_set():
+                    break
+                self._read(path)
+                done += 1
+                if progress is not None and time.perf_counter() - last_report > 0.25:
+                    last_report = time.perf_counter()
+                    progress(done, self.relative(path) or path.name)
+            skipped, truncated = dict(report.skipped), report.truncated
         self.stats = IndexStats(len(self.files), sum(len(s.definitions) for s in self.files.values()),
-                                time.perf_counter() - started, dict(report.skipped), report.truncated)
-        if report.truncated:
-            log.warning("workspace index stopped at %d files (limits: %s)", done, self.limits)
+                                time.perf_counter() - started, skipped, truncated)
+        if truncated:
+            log.warning("workspace index stopped at %d files (limits: %s)", len(self.files), self.limits)
         self.ready.set()
         return self.stats
+
+    def add_many(self, batch: list[tuple[str, FileSymbols]]) -> None:
+        """Files read elsewhere (the child process): (workspace-relative path, symbols)."""
+        with self._lock:
+            for relative, symbols in batch:
+                old = self.files.get(relative)
+                if old is not None:
+                    self._unlist(relative, old)
+                self.files[relative] = symbols
+                for definition in symbols.definitions:
+                    self.by_name.setdefault(definition.name, []).append((relative, definition))
+            self._generation += 1
 
     def current_symbols(self, relative: str, text: str, spec) -> FileSymbols:
         """The imports (and package) of a file as the editor holds it: read again only when its import lines changed
@@ -117,6 +138,7 @@ class WorkspaceIndex:
             old = self.files.pop(relative, None)
             if old is not None:
                 self._unlist(relative, old)
+                self._generation += 1
 
     def _read(self, path: Path, text: str | None = None) -> None:
         relative = self.relative(path)
@@ -138,6 +160,20 @@ class WorkspaceIndex:
             self.files[relative] = symbols
             for definition in symbols.definitions:
                 self.by_name.setdefault(definition.name, []).append((relative, definition))
+            self._generation += 1
+
+    def path_maps(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """(file name -> paths, folder name -> paths of the files in such folders): import resolution looks paths up
+        by their last parts instead of scanning every file. Rebuilt after a change, at most once."""
+        generation, by_file, by_folder = self._maps
+        if generation != self._generation:
+            by_file, by_folder = {}, {}
+            for path in list(self.files):
+                folder, _, name = path.rpartition("/")
+                by_file.setdefault(name, []).append(path)
+                by_folder.setdefault(folder.rpartition("/")[2], []).append(path)
+            self._maps = (self._generation, by_file, by_folder)
+        return by_file, by_folder
 
     def _unlist(self, relative: str, symbols: FileSymbols) -> None:
         for definition in symbols.definitions:

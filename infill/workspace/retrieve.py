@@ -81,7 +81,9 @@ def resolve(index: WorkspaceIndex, importer: str, imp: Import, language: str) ->
         pattern = candidate.removeprefix("*/")
         directory_glob = pattern.endswith("/*.go") or pattern.endswith("/*.java")
         suffix = pattern.rsplit("/", 1)[0] + "/" if directory_glob else pattern
-        for path in index.files:
+        by_file, by_folder = index.path_maps()
+        last = suffix.rstrip("/").rpartition("/")[2]
+        for path in (by_folder if directory_glob else by_file).get(last, ()):
             if directory_glob:
                 if ("/" + posixpath.dirname(path) + "/").endswith("/" + suffix) and path.endswith(pattern.rsplit("*", 1)[1]):
                     found.append(path)
@@ -97,8 +99,10 @@ def _package_files(index: WorkspaceIndex, importer: str, symbols: FileSymbols) -
     if symbols.language not in ("go", "java"):
         return []
     here = posixpath.dirname(importer)
-    return [p for p, s in index.files.items() if p != importer and posixpath.dirname(p) == here
-            and s.language == symbols.language and s.package == symbols.package and not p.endswith("_test.go")]
+    siblings = index.path_maps()[1].get(here.rpartition("/")[2], ())
+    return [p for p in siblings if p != importer and posixpath.dirname(p) == here and p in index.files
+            and index.files[p].language == symbols.language and index.files[p].package == symbols.package
+            and not p.endswith("_test.go")]
 
 
 def related_files(index: WorkspaceIndex, importer: str, symbols: FileSymbols) -> list[str]:

@@ -5,7 +5,8 @@ import { LanguageClient, LanguageClientOptions, ServerOptions, State } from "vsc
 
 const SETTINGS = ["model", "remoteModel", "remoteApi", "remoteApiKeyEnv", "device", "steps", "sampler", "threshold", "maxTokens", "candidates",
   "holeMarker", "enabledLanguages", "contextTokens", "syntaxRounds", "cache", "ghostLengths", "ghostMaxTokens", "ghostDebounceMs",
-  "ghostContextTokens", "ghostMinConfidence", "ghostLookupConfidence", "threads"];
+  "ghostContextTokens", "ghostMinConfidence", "ghostLookupConfidence", "threads", "workspaceContext", "workspaceContextTokens",
+  "workspaceMaxFiles", "workspaceDraftConfidence", "remoteWorkspaceContext"];
 const LANGUAGES = ["python", "javascript", "javascriptreact", "typescript", "typescriptreact", "rust", "go", "java", "c", "cpp"];
 
 let client: LanguageClient | undefined;

@@ -138,3 +138,12 @@ def test_symlink_loops_unreadable_folders_and_a_file_limit_are_survived(tmp_path
         locked.chmod(0o755)
     assert stats.files == 50 and stats.truncated and stats.skipped["symlink"] == 1
     assert Path(index.root) == tmp_path.resolve()
+
+
+def test_a_child_process_builds_the_same_index_as_the_server_does(workspace):
+    """The server parses in a child process at the lowest priority (typing never waits on the GIL for it)."""
+    here, there = WorkspaceIndex(workspace), WorkspaceIndex(workspace)
+    ours, theirs = here.build(), there.build(in_child=True)
+    assert set(there.files) == set(here.files) == set(FILES)
+    assert {k: len(v) for k, v in there.by_name.items()} == {k: len(v) for k, v in here.by_name.items()}
+    assert theirs.skipped == ours.skipped and not theirs.truncated
