@@ -152,15 +152,7 @@ class WorkspaceIndex:
             return
         if len(source) > self.limits.max_file_bytes:
             return
-        symbols = read_symbols(source, spec)
-        with self._lock:
-            old = self.files.get(relative)
-            if old is not None:
-                self._unlist(relative, old)
-            self.files[relative] = symbols
-            for definition in symbols.definitions:
-                self.by_name.setdefault(definition.name, []).append((relative, definition))
-            self._generation += 1
+        self.add_many([(relative, read_symbols(source, spec))])
 
     def path_maps(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
         """(file name -> paths, folder name -> paths of the files in such folders): import resolution looks paths up

@@ -245,3 +245,15 @@ def write_llada_instruct(directory: Path, shards: int = 2) -> Path:
 
 def remote_code_ran(directory: Path) -> bool:
     return any(directory.glob("*.ran"))
+
+
+def assert_cli_fills_two_holes(directory: Path, tmp_path: Path) -> None:
+    """`infill --holes` with this checkpoint: both holes filled, or a one-line refusal (a random model's fill may not
+    parse), never a traceback."""
+    from tests.lsp_server.test_cli import cli
+    (tmp_path / "h.py").write_text("a = 1  # <|fill|>\nb = 2  # <|fill|>\n")  # any line of a random model parses there
+    run = cli("infill", tmp_path / "h.py", "--holes", "--json", "--model", directory, "--device", "cpu")
+    assert run.returncode in (0, 3), run.stderr
+    assert "Traceback" not in run.stderr
+    if run.returncode == 0:
+        assert len(json.loads(run.stdout)["fills"]) == 2

@@ -11,8 +11,7 @@ from safetensors.torch import load_file
 
 from model.denoiser import load_denoiser
 from model.errors import ModelError
-from tests.lsp_server.test_cli import cli
-from tests.model.real_layouts import write_open_dcoder
+from tests.model.real_layouts import assert_cli_fills_two_holes, write_open_dcoder
 
 
 @pytest.fixture(scope="module")
@@ -91,12 +90,7 @@ def test_an_autoregressive_qwen2_is_refused_in_one_line(dcoder, tmp_path):
 
 
 def test_cli_fills_holes_with_it(dcoder, tmp_path):
-    (tmp_path / "h.py").write_text("a = 1  # <|fill|>\nb = 2  # <|fill|>\n")  # any line of a random model parses there
-    run = cli("infill", tmp_path / "h.py", "--holes", "--json", "--model", dcoder, "--device", "cpu")
-    assert run.returncode in (0, 3), run.stderr
-    assert "Traceback" not in run.stderr
-    if run.returncode == 0:
-        assert len(json.loads(run.stdout)["fills"]) == 2
+    assert_cli_fills_two_holes(dcoder, tmp_path)
 
 
 def test_a_mask_id_in_generation_config_is_enough(dcoder, tmp_path):

@@ -15,7 +15,7 @@ from model.errors import ModelError
 from model.kv_cache import ContextCache
 from model.sampler import SamplerOptions, sample
 from tests.lsp_server.test_cli import cli
-from tests.model.real_layouts import remote_code_ran, write_sdar_chat
+from tests.model.real_layouts import assert_cli_fills_two_holes, remote_code_ran, write_sdar_chat
 
 
 @pytest.fixture(scope="module")
@@ -161,12 +161,7 @@ def test_a_mixture_of_experts_sdar_is_refused_in_one_line(sdar, tmp_path):
 
 
 def test_cli_fills_holes_and_follows_an_instruction_with_it(sdar, tmp_path):
-    (tmp_path / "h.py").write_text("a = 1  # <|fill|>\nb = 2  # <|fill|>\n")  # any line of a random model parses there
-    run = cli("infill", tmp_path / "h.py", "--holes", "--json", "--model", sdar, "--device", "cpu")
-    assert run.returncode in (0, 3), run.stderr
-    assert "Traceback" not in run.stderr
-    if run.returncode == 0:
-        assert len(json.loads(run.stdout)["fills"]) == 2
+    assert_cli_fills_two_holes(sdar, tmp_path)
     (tmp_path / "r.py").write_text("def f(x):\n    return x\n")
     run = cli("infill", tmp_path / "r.py", "--lines", "2-2", "--instruction", "double it", "--json", "--model", sdar,
               "--device", "cpu")
