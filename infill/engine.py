@@ -8,12 +8,14 @@ did without them (infill/checks/acceptance.py) before anything is shown or writt
 from __future__ import annotations
 
 import math
+import re
 import time
 from dataclasses import dataclass, field, replace
 
 import torch
 
 from model.denoiser import is_token_level
+from model.polish import polish
 from model.sampler import Trace, line_token_kinds, refine, sample
 
 from .checks.acceptance import ParseBaseline, splice
@@ -330,6 +332,12 @@ def _verify_lookups(denoiser, requests: list[Request], batch: Batch, decoding: D
     return settled
 
 
+def _words_outside(doc: Document, spans: list[Span]) -> frozenset[str]:
+    """The words the document uses outside `spans`: its own names, which polish never swaps for one another."""
+    cuts = [0] + [edge for s in spans for edge in (s.start, s.end)] + [len(doc.text)]
+    return frozenset(word for a, b in zip(cuts[::2], cuts[1::2]) for word in re.findall(r"\w+", doc.text[a:b]))
+
+
 def run_infill_batch(denoiser, requests: list[tuple[Document, list[Span], InfillOptions]]) -> list[InfillResult | Exception]:
     """Several requests with the same sampler options and mode: every candidate canvas of every request shares each
     model call (rows padded to one length, padding masked out of attention)."""
@@ -363,8 +371,9 @@ def run_infill_batch(denoiser, requests: list[tuple[Document, list[Span], Infill
                      and live[row.request].task.options.min_confidence < 1.0]
     trace = Trace()
     if first.mode == "refine":
-        batch.ids, trace = refine(denoiser, batch.ids, batch.in_holes, first.sampler, attention_mask=batch.attention,
-                                  code_only=batch.code_only)
+        known = [_words_outside(live[row.request].doc, live[row.request].task.spans) for row in rows]
+        batch.ids, trace = polish(denoiser, batch.ids, batch.in_holes, first.polish, attention_mask=batch.attention,
+                                  known=known)
         batch.probs, batch.decoded = trace.commit_probs, list(range(len(rows)))
     elif batch.decoded:
         pick = torch.tensor(batch.decoded, device=batch.ids.device)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from model.polish import PolishOptions
 from model.sampler import SamplerOptions, Trace
 
 MODES = ("fill", "refine", "instruct")
@@ -55,6 +56,7 @@ class InfillOptions:
     cut_back: bool = False          # ghost text: a fill that parses worse is cut to its longest prefix that does not
     neighbours: tuple[tuple[str, str], ...] = ()  # (file name, text) of other open files, for remote APIs that take them
     workspace: WorkspaceContext | None = None  # read before the file, in each backend's own format
+    polish: PolishOptions = field(default_factory=PolishOptions)  # mode "refine": when a token may be replaced
     context_key: str = ""           # the document's identity (its URI): cache mode "reuse" keeps its states between requests
     max_lengths: int = 6            # length search: candidate lengths per hole (fewer is faster; ghost text uses few)
     # Ghost text: cut each fill at its first token the model committed with less than this probability (0: keep all;

@@ -33,10 +33,36 @@ def text_edits(doc: Document, fills: list[Fill], encoding: str) -> list[types.Te
             for f in fills if doc.text[f.start:f.end] != f.text]
 
 
-def workspace_edit(uri: str, version: int, doc: Document, fills: list[Fill], encoding: str) -> types.WorkspaceEdit:
+def minimal_fills(doc: Document, fills: list[Fill]) -> list[Fill]:
+    """Each fill cut to what it changes (the text shared at both ends of its span dropped): a polish is shown and
+    applied as the tokens it replaced, not as a rewritten line."""
+    cut = []
+    for f in fills:
+        old, new = doc.text[f.start:f.end], f.text
+        head = 0
+        while head < min(len(old), len(new)) and old[head] == new[head]:
+            head += 1
+        tail = 0
+        while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
+            tail += 1
+        cut.append(Fill(f.start + head, f.end - tail, new[head:len(new) - tail]))
+    return cut
+
+
+def workspace_edit(uri: str, version: int, doc: Document, fills: list[Fill], encoding: str,
+                   confirm: str = "") -> types.WorkspaceEdit:
+    """The fills as one versioned document edit; with `confirm` (a label), each edit asks the editor to show it as a
+    diff for the user to confirm before it applies (LSP change annotations; VS Code opens its refactor preview)."""
     edits = text_edits(doc, fills, encoding)
-    return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(
-        types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version), edits)])
+    if not confirm:
+        return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(
+            types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version), edits)])
+    annotated = [types.AnnotatedTextEdit(range=e.range, new_text=e.new_text, annotation_id="diffusion") for e in edits]
+    return types.WorkspaceEdit(
+        document_changes=[types.TextDocumentEdit(types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),
+                                                 annotated)],
+        change_annotations={"diffusion": types.ChangeAnnotation(label=confirm, needs_confirmation=True,
+                                                               description="tokens the model replaced")})
 
 
 def inline_item(doc: Document, fill: Fill, encoding: str) -> types.InlineCompletionItem | None:

@@ -20,7 +20,7 @@ from model.errors import ModelError
 
 from . import __version__
 from .actions import TITLES, action_spans, available_actions
-from .conversions import encoding_name, inline_items, offset_of, offsets_of, workspace_edit
+from .conversions import encoding_name, inline_items, minimal_fills, offset_of, offsets_of, workspace_edit
 from .documents import DocumentStore, OpenDocument
 from .jobs import fill_work, run_job
 from .settings import Settings, apply_settings, backend_settings, ghost_options, ghost_silent
@@ -259,7 +259,10 @@ async def resolve_code_action(ls: DiffusionServer, action: types.CodeAction):
     except (InfillError, KeyError, ValueError, TypeError) as exc:
         raise JsonRpcInvalidParams(f"cannot resolve this action: {exc}") from None
     result = await ls.edit_fill(entry, spans, mode, action.title)
-    if result:
+    if result and mode == "refine":  # polish: the tokens it replaced, shown as a diff to confirm
+        fills = minimal_fills(entry.document, result.fills)
+        action.edit = workspace_edit(entry.uri, entry.version, entry.document, fills, ls.encoding, confirm=action.title)
+    elif result:
         action.edit = workspace_edit(entry.uri, entry.version, entry.document, result.fills, ls.encoding)
     return action
 

@@ -30,7 +30,8 @@ def add_parsers(sub) -> None:
     where.add_argument("--holes", action="store_true", help="fill every hole marker in one pass")
     p.add_argument("--hole-marker", default="<|fill|>")
     p.add_argument("--instruction", help="rewrite the span following this instruction (instruct backends only)")
-    p.add_argument("--polish", action="store_true", help="refine mode: re-mask the least confident tokens of the span")
+    p.add_argument("--polish", action="store_true",
+                   help="replace only tokens the model finds unlikely and clearly prefers another for (docs/polish.md)")
     p.add_argument("--language", help="language id, when the file extension does not tell")
     p.add_argument("--max-tokens", type=int, default=256, help="cap on the tokens of one fill")
     p.add_argument("--syntax-rounds", type=int, default=2, help="syntax-guided remasking rounds")

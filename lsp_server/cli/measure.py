@@ -51,10 +51,11 @@ def add_parsers(sub) -> None:
     p = sub.add_parser("eval", help="measure the model: HumanEval infilling pass@1, line exact match, ghost text while "
                                     "typing; plot or compare reports")
     p.add_argument("benchmark", choices=["humaneval-infilling", "line-exact-match", "masked-code", "typing", "crossfile",
-                                         "plot", "compare"],
+                                         "polish", "plot", "compare"],
                    help="masked-code: CE and top-1 on masked code tokens at 15/50/90%% masking (pads never counted); "
                         "typing: held-out files typed through the real server, ghost text scored as a user sees it; "
                         "crossfile: held-out packages open as the workspace, spots before names other files define; "
+                        "polish: held-out lines polished as they are (damage) and with one token corrupted (repair); "
                         "compare: two --samples files case by case (paired counts, exact McNemar p-value)")
     p.add_argument("--spots", type=int, default=12, help="typing: cursor spots per file")
     p.add_argument("--languages", default=None,
@@ -163,6 +164,8 @@ def eval_command(args) -> int:
         return typing_command(args)
     if args.benchmark == "crossfile":
         return crossfile_command(args)
+    if args.benchmark == "polish":
+        return polish_command(args)
     if args.benchmark == "plot":
         from infill.evaluation.plot import plot_reports
         if not args.reports or not args.out:
@@ -294,4 +297,28 @@ def crossfile_command(args) -> int:
     if args.samples:
         Path(args.samples).write_text("".join(json.dumps(row) + "\n" for row in samples))
     print(json.dumps(report))
+    return 0
+
+
+def polish_command(args) -> int:
+    """`eval polish`: held-out lines of the typing evaluation split, as they are and with one token corrupted, under
+    the default polish and two looser settings, in one run."""
+    from dataclasses import replace
+
+    from infill.evaluation.polish_eval import evaluate_polish
+    from model.polish import PolishOptions
+
+    from ..typing_eval.spots import LANGUAGES, files
+    languages = [x.strip() for x in (args.languages or ",".join(LANGUAGES)).split(",") if x.strip()]
+    if any(x not in LANGUAGES for x in languages) or args.spots < 1:
+        raise InfillError(f"polish takes --languages from {', '.join(LANGUAGES)} and --spots (lines a file) >= 1")
+    default = PolishOptions()
+    settings = {"default": default, "looser (0.01, 50x, 0.5)": replace(default, unlikely=0.01, margin=50.0, sure=0.5),
+                "loosest (0.05, 20x, 0.3)": replace(default, unlikely=0.05, margin=20.0, sure=0.3)}
+    report, rows = evaluate_polish(load_backend(args), {x: files(x, "evaluation") for x in languages}, args.spots,
+                                   args.seed, settings)
+    if args.samples:
+        Path(args.samples).write_text("".join(json.dumps(row) + "\n" for row in rows))
+    print(json.dumps({"benchmark": "polish", "model": args.model, "lines_per_file": args.spots, "seed": args.seed,
+                      "languages": report}))
     return 0
