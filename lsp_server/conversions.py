@@ -81,3 +81,15 @@ def inline_items(doc: Document, result: InfillResult | None, limit: int, encodin
             seen.add(item.insert_text)
             items.append(item)
     return items[:limit]
+
+
+def inline_edit_params(params) -> tuple[str, types.Position]:
+    """(uri, position) of a `textDocument/copilotInlineEdit` request, whatever object the JSON was read into."""
+    def get(obj, key):
+        return obj.get(key) if isinstance(obj, dict) else getattr(obj, key, None)
+    try:
+        document, position = get(params, "textDocument"), get(params, "position")
+        return str(get(document, "uri")), types.Position(int(get(position, "line")), int(get(position, "character")))
+    except (TypeError, ValueError, AttributeError):
+        from pygls.exceptions import JsonRpcInvalidParams
+        raise JsonRpcInvalidParams("textDocument/copilotInlineEdit takes {textDocument: {uri, version}, position}") from None

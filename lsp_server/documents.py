@@ -10,6 +10,8 @@ from lsprotocol import types
 
 from infill import Document, InfillError, LanguageSpec, language_for_id, language_for_path
 
+from .edit_history import EditHistory
+
 
 @dataclass
 class OpenDocument:
@@ -20,6 +22,7 @@ class OpenDocument:
     language_id: str = ""            # as the client opened it: a whole-document change may make it servable again
     changed_at: float = 0.0          # time.monotonic() of the last change
     change_gap: float = math.inf     # seconds between the last two changes: how fast the user is typing
+    history: EditHistory | None = None  # its recent edits as unified diffs (next edits follow from them)
 
     def quiet_for(self) -> float:
         return time.monotonic() - self.changed_at
@@ -46,7 +49,8 @@ class DocumentStore:
                 raise InfillError(f"document is too large ({size} bytes; the limit is {max_bytes})")
             if "\x00" in text:
                 raise InfillError("document looks binary (it contains NUL characters)")
-            entry = OpenDocument(uri, version, Document(text, spec), language_id=language_id)
+            entry = OpenDocument(uri, version, Document(text, spec), language_id=language_id,
+                                 history=EditHistory(uri.rsplit("/", 1)[-1]))
         except (InfillError, UnicodeEncodeError) as exc:
             reason = str(exc) if isinstance(exc, InfillError) else "document is not valid UTF-8"
             entry = OpenDocument(uri, version, None, reason, language_id=language_id)
@@ -57,6 +61,8 @@ class DocumentStore:
         entry = self._docs.get(uri)
         if entry is None:
             return None
+        if entry.document is not None and entry.history is not None:
+            entry.history.changing(entry.document.text)
         entry = self._apply(entry, version, changes, encoding, enabled, max_bytes)
         now = time.monotonic()
         entry.change_gap, entry.changed_at = now - entry.changed_at, now
@@ -86,6 +92,7 @@ class DocumentStore:
     def _reopen(self, entry: OpenDocument, language: str, text: str, enabled: list[str], max_bytes: int) -> OpenDocument:
         fresh = self.open(entry.uri, language, entry.version, text, enabled, max_bytes)
         fresh.changed_at, fresh.change_gap = entry.changed_at, entry.change_gap
+        fresh.history = entry.history or fresh.history
         return fresh
 
     def close(self, uri: str) -> None:

@@ -9,6 +9,8 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcContentModified, JsonRpcRequestCancelled
 
 from infill import InfillOptions, InfillResult, Span, run_infill
+from infill.next_edit import MAX_EDIT_TOKENS, EditRequest, edits_from_rewrite, mercury_edit_prompt
+from infill.task import Fill
 
 from .documents import OpenDocument
 from .worker import Job, JobCancelled
@@ -20,6 +22,20 @@ def fill_work(entry: OpenDocument, spans: list[Span], options: InfillOptions):
 
     def work(denoiser, job: Job) -> InfillResult:
         return run_infill(denoiser, doc, spans, options)
+
+    return work
+
+
+def edit_work(entry: OpenDocument, cursor: int, request: EditRequest):
+    """The job body of a next-edit request: the backend's edits around the cursor ([] when it predicts none, or when
+    it is not an edit model: next edits from local models are not built yet)."""
+    doc = entry.document.snapshot()
+
+    def work(backend, job: Job) -> list[Fill]:
+        if not getattr(backend, "predicts_edits", False):
+            return []
+        content, region = mercury_edit_prompt(doc, cursor, request)
+        return edits_from_rewrite(doc, region, backend.edit(content, MAX_EDIT_TOKENS))
 
     return work
 

@@ -15,14 +15,24 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import JsonRPCNotification, LanguageServerProtocol, lsp_method
 
 from infill import InfillError, InfillOptions, select_cursor, select_range
+from infill.next_edit import EditRequest
 from model.denoiser import is_token_level
 from model.errors import ModelError
 
 from . import __version__
 from .actions import TITLES, action_spans, available_actions
-from .conversions import encoding_name, inline_items, minimal_fills, offset_of, offsets_of, workspace_edit
+from .conversions import (
+    encoding_name,
+    inline_edit_params,
+    inline_items,
+    lsp_range,
+    minimal_fills,
+    offset_of,
+    offsets_of,
+    workspace_edit,
+)
 from .documents import DocumentStore, OpenDocument
-from .jobs import fill_work, run_job
+from .jobs import edit_work, fill_work, run_job
 from .settings import Settings, apply_settings, backend_settings, ghost_options, ghost_silent
 from .worker import ModelWorker
 from .workspace import WorkspaceService, workspace_root
@@ -234,6 +244,29 @@ async def inline_completion(ls: DiffusionServer, params: types.InlineCompletionP
     await ls.typing_pause(entry)
     result = await ls.fill(entry, [span], "Completing", ghost_options(ls.settings, entry.document.language.name))
     return types.InlineCompletionList(items=inline_items(entry.document, result, ls.settings.candidates, ls.encoding))
+
+
+COPILOT_INLINE_EDIT = "textDocument/copilotInlineEdit"
+
+
+@server.feature(COPILOT_INLINE_EDIT)
+async def copilot_inline_edit(ls: DiffusionServer, params):
+    """Next edits in the shape Copilot's language server answers (`{edits: [{range, text, textDocument}]}`), which
+    Neovim plugins consume: from an edit model (Mercury Edit); other backends answer no edits yet."""
+    uri, position = inline_edit_params(params)
+    entry = ls.entry(uri)
+    if entry.document is None:
+        return {"edits": []}
+    cursor = ls.offset(entry, position)
+    history = entry.history.diffs(entry.document.text) if entry.history is not None else ()
+    request = EditRequest(uri.rsplit("/", 1)[-1], history, ls.store.neighbours(uri, most=3, chars=2000))
+    try:
+        fills = await run_job(ls, entry, edit_work(entry, cursor, request), "Next edit", 1)
+    except (InfillError, ModelError) as exc:
+        ls.tell(f"diffusion-lsp: next edit: {exc}", types.MessageType.Warning)
+        return {"edits": []}
+    return {"edits": [{"range": lsp_range(entry.document, f.start, f.end, ls.encoding), "text": f.text,
+                       "textDocument": {"uri": uri, "version": entry.version}} for f in fills]}
 
 
 @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(

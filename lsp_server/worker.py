@@ -99,6 +99,13 @@ class CancellableFiller(_Cancellable):
     def chat(self, *args, **kwargs):
         return self._call("chat", *args, **kwargs)
 
+    def edit(self, *args, **kwargs):
+        self._model_call()  # one whole answer (the edit endpoint never streams): nothing to stop mid-way
+        try:
+            return self._inner.edit(*args, **kwargs)
+        finally:
+            self._call_done()
+
 
 def cancellable(backend, job: Job, stats: WorkerStats):
     from model.denoiser import is_token_level

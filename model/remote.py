@@ -6,6 +6,8 @@
 | fim                | POST {base}/fim/completions, the same fields (Mercury, Codestral)                 | choices[0].text or .message |
 | llama-infill       | POST {server}/infill {input_prefix, input_suffix, input_extra, n_predict, ...}    | content                     |
 | chat               | POST {base}/chat/completions {model, messages, max_tokens, temperature, stream}   | choices[0].message.content  |
+| edit               | fills as fim; next edits POST {base}/edit/completions {model, messages: [one user  | choices[0].message.content  |
+|                    | message in Mercury Edit's tags], max_tokens}, never streamed                      | (None: no prediction)       |
 
 Such endpoints return text, not logits, so they are not Denoisers: the editing layer drives them at text level
 and writes what a chat model is asked (infill/remote_fill.py, infill/decode/chat_prompts.py). Only `chat` follows instructions ("Refactor with instruction"). Streamed answers stop
@@ -22,7 +24,7 @@ from .errors import ModelError
 from .remote_http import JsonClient
 
 API_KEY_ENV = "DIFFUSION_LSP_API_KEY"
-REMOTE_APIS = ("auto", "openai-completions", "fim", "llama-infill", "chat")
+REMOTE_APIS = ("auto", "openai-completions", "fim", "llama-infill", "chat", "edit")
 FIM_HOSTS = ("api.inceptionlabs.ai", "api.mistral.ai", "codestral.mistral.ai")
 
 
@@ -66,12 +68,18 @@ class RemoteFiller:
     def follows_instructions(self) -> bool:
         return self.api == "chat"
 
+    @property
+    def predicts_edits(self) -> bool:
+        """Whether next edits go to /edit/completions: the edit API, or an Inception mercury-edit model."""
+        return self._api == "edit" or self.model.startswith("mercury-edit")
+
     def _url(self) -> str:
         api, base = self.api, self._base
         if api == "llama-infill":
             parts = urlsplit(base)
             return urlunsplit(parts._replace(path=parts.path.rstrip("/").removesuffix("/v1") + "/infill"))
-        return base + {"openai-completions": "/completions", "fim": "/fim/completions", "chat": "/chat/completions"}[api]
+        return base + {"openai-completions": "/completions", "fim": "/fim/completions", "edit": "/fim/completions",
+                       "chat": "/chat/completions"}[api]
 
     def _payload(self, body: dict) -> dict:
         if self.model:
@@ -110,6 +118,22 @@ class RemoteFiller:
             raise ModelError(f"the remote {self.api} API takes no chat messages; use a chat endpoint")
         return self._collect({"messages": messages, "max_tokens": max_tokens, "temperature": temperature},
                              _choice_text, keep_going)
+
+
+    def edit(self, content: str, max_tokens: int = 512) -> str | None:
+        """Mercury Edit's rewrite of the region marked in `content` (one user message in its tags), or None when it
+        predicts no edit. The endpoint rejects streaming, so the answer comes whole."""
+        base = self._base if self._api is not None else self.base_url
+        body = {"messages": [{"role": "user", "content": content}], "max_tokens": max_tokens}
+        if self.model:
+            body["model"] = self.model
+        events = list(self.client.post(base + "/edit/completions", body, None))
+        choices = events[-1].get("choices") if events and isinstance(events[-1], dict) else None
+        if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
+            raise ModelError(f"remote model at {self.base_url} sent a malformed edit answer (no choices)")
+        message = choices[0].get("message") or {}
+        content = message.get("content") if isinstance(message, dict) else None
+        return content if isinstance(content, str) else None
 
 
 def _choice_text(event: dict) -> str | None:

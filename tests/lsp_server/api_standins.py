@@ -103,6 +103,11 @@ class StandIn:
             return _fields_missing(body, "input_prefix", "input_suffix", "n_predict"), _llama
         if path == "/v1/chat/completions":
             return _fields_missing(body, "messages"), _sglang_chat if self.sglang else _chat
+        if path == "/v1/edit/completions":  # Mercury Edit: one user message, never streamed
+            missing = _fields_missing(body, "model", "messages")
+            if body.get("stream") or len(body.get("messages") or []) != 1:
+                missing.append("stream is not supported; exactly one message")
+            return missing, _chat
         return None
 
     def close(self) -> None:
