@@ -152,6 +152,22 @@ class DiffusionServer(LanguageServer):
             if current is not entry or current.version != version:
                 raise JsonRpcContentModified("the document changed before the suggestion was made")
 
+    def predicts_edits(self) -> bool:
+        """Whether the backend is an edit model (next edits come from it; local models give none yet)."""
+        settings = self.settings
+        remote = settings.model.startswith(("http://", "https://"))
+        return remote and (settings.remote_api == "edit" or settings.remote_model.startswith("mercury-edit"))
+
+    async def next_edits(self, entry: OpenDocument, cursor: int):
+        """The edit model's next edits around `cursor` ([] when it predicts none, or cannot be asked)."""
+        history = entry.history.diffs(entry.document.text) if entry.history is not None else ()
+        request = EditRequest(entry.uri.rsplit("/", 1)[-1], history, self.store.neighbours(entry.uri, most=3, chars=2000))
+        try:
+            return await run_job(self, entry, edit_work(entry, cursor, request), "Next edit", 1)
+        except (InfillError, ModelError) as exc:
+            self.tell(f"diffusion-lsp: next edit: {exc}", types.MessageType.Warning)
+            return []
+
     async def edit_fill(self, entry: OpenDocument, spans, mode: str, title: str, instruction=None):
         """A fill to apply as an edit; None, with the user told why, when nothing parses as well as the code did."""
         result = await self.fill(entry, spans, title, self.settings.infill_options(mode, instruction))
@@ -247,6 +263,7 @@ async def inline_completion(ls: DiffusionServer, params: types.InlineCompletionP
 
 
 COPILOT_INLINE_EDIT = "textDocument/copilotInlineEdit"
+NEXT_EDIT, NEXT_EDIT_TITLE = "next-edit", "Apply next edit (diffusion)"
 
 
 @server.feature(COPILOT_INLINE_EDIT)
@@ -257,28 +274,25 @@ async def copilot_inline_edit(ls: DiffusionServer, params):
     entry = ls.entry(uri)
     if entry.document is None:
         return {"edits": []}
-    cursor = ls.offset(entry, position)
-    history = entry.history.diffs(entry.document.text) if entry.history is not None else ()
-    request = EditRequest(uri.rsplit("/", 1)[-1], history, ls.store.neighbours(uri, most=3, chars=2000))
-    try:
-        fills = await run_job(ls, entry, edit_work(entry, cursor, request), "Next edit", 1)
-    except (InfillError, ModelError) as exc:
-        ls.tell(f"diffusion-lsp: next edit: {exc}", types.MessageType.Warning)
-        return {"edits": []}
+    fills = await ls.next_edits(entry, ls.offset(entry, position))
     return {"edits": [{"range": lsp_range(entry.document, f.start, f.end, ls.encoding), "text": f.text,
                        "textDocument": {"uri": uri, "version": entry.version}} for f in fills]}
 
 
 @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
-    code_action_kinds=[types.CodeActionKind.RefactorRewrite], resolve_provider=True))
+    code_action_kinds=[types.CodeActionKind.RefactorRewrite, types.CodeActionKind.QuickFix], resolve_provider=True))
 def code_action(ls: DiffusionServer, params: types.CodeActionParams):
     entry = ls.entry(params.text_document.uri)
     if entry.document is None:
         return []
     start, end = ls.range_offsets(entry, params.range)
     data = {"uri": entry.uri, "version": entry.version, "start": start, "end": end}
-    return [types.CodeAction(title=TITLES[a], kind=types.CodeActionKind.RefactorRewrite, data={**data, "action": a})
-            for a in available_actions(entry.document, start, end, ls.settings.hole_marker)]
+    actions = [types.CodeAction(title=TITLES[a], kind=types.CodeActionKind.RefactorRewrite, data={**data, "action": a})
+               for a in available_actions(entry.document, start, end, ls.settings.hole_marker)]
+    if ls.predicts_edits():  # the edit model's proposal around the cursor, computed when the user picks it
+        actions.append(types.CodeAction(title=NEXT_EDIT_TITLE, kind=types.CodeActionKind.QuickFix,
+                                        data={**data, "action": NEXT_EDIT}))
+    return actions
 
 
 @server.feature(types.CODE_ACTION_RESOLVE)
@@ -287,6 +301,13 @@ async def resolve_code_action(ls: DiffusionServer, action: types.CodeAction):
     entry = ls.entry(str(data.get("uri")))
     if entry.document is None or entry.version != data.get("version"):
         raise JsonRpcRequestCancelled("the document changed since the action was offered; ask again")
+    if data.get("action") == NEXT_EDIT:
+        fills = await ls.next_edits(entry, int(data.get("start", 0)))
+        if fills:
+            action.edit = workspace_edit(entry.uri, entry.version, entry.document, fills, ls.encoding)
+        else:
+            ls.tell("diffusion-lsp: the edit model proposes no next edit here", types.MessageType.Info)
+        return action
     try:
         spans, mode = action_spans(data["action"], entry.document, data["start"], data["end"], ls.settings.hole_marker)
     except (InfillError, KeyError, ValueError, TypeError) as exc:

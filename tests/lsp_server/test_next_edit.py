@@ -78,3 +78,26 @@ def test_copilot_inline_edit_asks_mercury_edit_and_answers_edits(tmp_path):
     finally:
         server.close()
         mercury.close()
+
+
+def test_the_next_edit_is_a_code_action_resolved_into_its_edit(tmp_path):
+    mercury = StandIn(lambda path, body: body["messages"][0]["content"].split("<|code_to_edit|>\n")[1]
+                      .split("\n<|/code_to_edit|>")[0].replace("<|cursor|>", "").replace("width * height", "w * height"))
+    path = tmp_path / "shapes.py"
+    uri = path.as_uri()
+    server = RawServer(f"{mercury.origin}/v1", {"remoteApi": "edit", "remoteModel": "mercury-edit-2",
+                                                "workspaceContext": False})
+    try:
+        server.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1,
+                                                                "text": RENAMED}})
+        here = {"start": {"line": 0, "character": 10}, "end": {"line": 0, "character": 10}}
+        offered = server.request("textDocument/codeAction", {"textDocument": {"uri": uri}, "range": here,
+                                                             "context": {"diagnostics": []}}, timeout=60)["result"]
+        [action] = [a for a in offered if a["title"] == "Apply next edit (diffusion)"]
+        resolved = server.request("codeAction/resolve", action, timeout=60)["result"]
+        [change] = resolved["edit"]["documentChanges"]
+        [edit] = change["edits"]
+        assert edit["newText"] == "    return w * height" and edit["range"]["start"]["line"] == 1
+    finally:
+        server.close()
+        mercury.close()
