@@ -44,6 +44,7 @@ class WorkspaceIndex:
         self._open: dict[str, tuple[int, FileSymbols]] = {}  # per open file: (its import lines' hash, its symbols)
         self._texts: dict[str, tuple[int, str]] = {}  # per related file read for drafts: (mtime, text)
         self._generation = 0                          # bumped by every change: the path maps below follow it
+        self.resolutions: dict[str, tuple] = {}       # per open file: its imports resolved (retrieve.resolved_imports)
         self._maps: tuple[int, dict, dict] = (-1, {}, {})
 
     def relative(self, path: Path) -> str | None:
@@ -102,7 +103,9 @@ class WorkspaceIndex:
         symbols = read_symbols(text.encode("utf-8", "replace"), spec)
         self._open[relative] = (key, symbols)
         while len(self._open) > 64:
-            self._open.pop(next(iter(self._open)))
+            oldest = next(iter(self._open))
+            del self._open[oldest]
+            self.resolutions.pop(oldest, None)
         return symbols
 
     def text_of(self, relative: str) -> str:
@@ -153,6 +156,10 @@ class WorkspaceIndex:
         if len(source) > self.limits.max_file_bytes:
             return
         self.add_many([(relative, read_symbols(source, spec))])
+
+    @property
+    def generation(self) -> int:
+        return self._generation
 
     def path_maps(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
         """(file name -> paths, folder name -> paths of the files in such folders): import resolution looks paths up

@@ -105,10 +105,23 @@ def _package_files(index: WorkspaceIndex, importer: str, symbols: FileSymbols) -
             and not p.endswith("_test.go")]
 
 
+def resolved_imports(index: WorkspaceIndex, importer: str,
+                     symbols: FileSymbols) -> tuple[list[tuple[Import, list[str]]], list[str]]:
+    """(each import with the files it names, the package's other files), kept until the file's imports or the index
+    change: a keystroke reuses them, and one request's definitions and copied lines share them."""
+    key = (id(symbols), index.generation)
+    cached = index.resolutions.get(importer)
+    if cached is None or cached[0] != key:
+        cached = (key, ([(imp, resolve(index, importer, imp, symbols.language)) for imp in symbols.imports],
+                        _package_files(index, importer, symbols)))
+        index.resolutions[importer] = cached
+    return cached[1]
+
+
 def related_files(index: WorkspaceIndex, importer: str, symbols: FileSymbols) -> list[str]:
     """Workspace files this one imports, then those of its package, in that order."""
-    found = [path for imp in symbols.imports for path in resolve(index, importer, imp, symbols.language)]
-    return list(dict.fromkeys(found + _package_files(index, importer, symbols)))
+    imports, package = resolved_imports(index, importer, symbols)
+    return list(dict.fromkeys([path for _, files in imports for path in files] + package))
 
 
 def _definition_lines(definition: Definition, language: str) -> list[str]:
@@ -154,8 +167,8 @@ def related_definitions(index: WorkspaceIndex, importer: str, symbols: FileSymbo
         if key not in scored or scored[key][0] < score:
             scored[key] = (score, definition)
 
-    for imp in symbols.imports:
-        files = resolve(index, importer, imp, language)
+    imports, package = resolved_imports(index, importer, symbols)
+    for imp, files in imports:
         named = [n for n in imp.names if n not in ("*", "self")]
         for path in files:
             for definition in index.files[path].definitions if path in index.files else ():
@@ -168,8 +181,8 @@ def related_definitions(index: WorkspaceIndex, importer: str, symbols: FileSymbo
                 matches = index.by_name.get(name, ())
                 if len(matches) == 1:
                     consider(matches[0][0], matches[0][1], 2.5)
-    for path in _package_files(index, importer, symbols):
-        for definition in index.files[path].definitions:
+    for path in package:
+        for definition in index.files[path].definitions if path in index.files else ():
             consider(path, definition, 1.0)
     return _pack(sorted(scored.items(), key=lambda item: -item[1][0]), language, budget_chars)
 
