@@ -21,6 +21,7 @@ class EditRequest:
     path: str                              # the file's path as the model is told it
     history: tuple[str, ...] = ()          # unified diffs of the recent edits, oldest first
     snippets: tuple[tuple[str, str], ...] = ()  # (path, code) recently viewed
+    previous: str | None = None            # the document before the latest edit (local models follow that edit)
 
 
 def editable_region(doc: Document, cursor: int) -> tuple[int, int]:

@@ -26,6 +26,7 @@ class EditHistory:
     edits: deque = field(default_factory=lambda: deque(maxlen=MAX_EDITS))  # finished edits' diffs
     base: str | None = None        # the text before the edit in progress
     last: float = 0.0
+    finished: tuple[str, str] | None = None  # the last finished edit's text before and after it
 
     def changing(self, before: str, after_text_soon: str | None = None) -> None:
         """Called with the text as it was just before a change: a pause since the last change closes an edit."""
@@ -36,6 +37,7 @@ class EditHistory:
         if self.base is None or now - self.last > PAUSE_SECONDS:
             if self.base is not None and self.base != before:
                 self.edits.append(unified(self.path, self.base, before))
+                self.finished = (self.base, before)
             self.base = before
         self.last = now
 
@@ -43,3 +45,12 @@ class EditHistory:
         """The finished edits and the one in progress, oldest first."""
         in_progress = unified(self.path, self.base, current) if self.base is not None and self.base != current else ""
         return tuple(self.edits) + ((in_progress,) if in_progress else ())
+
+    def previous(self, current: str) -> str | None:
+        """The text before the latest edit (the one in progress, else the last finished one if nothing changed
+        since), or None without one: a next edit follows from it."""
+        if self.base is not None and self.base != current:
+            return self.base
+        if self.finished is not None and self.finished[1] == current:
+            return self.finished[0]
+        return None

@@ -9,8 +9,10 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcContentModified, JsonRpcRequestCancelled
 
 from infill import InfillOptions, InfillResult, Span, run_infill
+from infill.local_edits import propose_edits
 from infill.next_edit import MAX_EDIT_TOKENS, EditRequest, edits_from_rewrite, mercury_edit_prompt
 from infill.task import Fill
+from model.denoiser import is_token_level
 
 from .documents import OpenDocument
 from .worker import Job, JobCancelled
@@ -27,11 +29,15 @@ def fill_work(entry: OpenDocument, spans: list[Span], options: InfillOptions):
 
 
 def edit_work(entry: OpenDocument, cursor: int, request: EditRequest):
-    """The job body of a next-edit request: the backend's edits around the cursor ([] when it predicts none, or when
-    it is not an edit model: next edits from local models are not built yet)."""
+    """The job body of a next-edit request: the backend's edits ([] when it predicts none): an edit model's around
+    the cursor, a local model's where the latest edit belongs too (infill/local_edits.py)."""
     doc = entry.document.snapshot()
 
     def work(backend, job: Job) -> list[Fill]:
+        if is_token_level(backend):
+            if request.previous is None:
+                return []
+            return sorted((p.fill for p in propose_edits(backend, doc, request.previous)), key=lambda f: f.start)
         if not getattr(backend, "predicts_edits", False):
             return []
         content, region = mercury_edit_prompt(doc, cursor, request)

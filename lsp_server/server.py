@@ -15,6 +15,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import JsonRPCNotification, LanguageServerProtocol, lsp_method
 
 from infill import InfillError, InfillOptions, select_cursor, select_range
+from infill.local_edits import edit_to_follow
 from infill.next_edit import EditRequest
 from model.denoiser import is_token_level
 from model.errors import ModelError
@@ -153,15 +154,27 @@ class DiffusionServer(LanguageServer):
                 raise JsonRpcContentModified("the document changed before the suggestion was made")
 
     def predicts_edits(self) -> bool:
-        """Whether the backend is an edit model (next edits come from it; local models give none yet)."""
+        """Whether the backend is an edit model (next edits come from it around the cursor)."""
         settings = self.settings
         remote = settings.model.startswith(("http://", "https://"))
         return remote and (settings.remote_api == "edit" or settings.remote_model.startswith("mercury-edit"))
 
+    def may_follow_edit(self, entry: OpenDocument) -> bool:
+        """Whether a next edit may be proposed: an edit model always may; a local one where the latest edit changed
+        something that still reads as it was nearby (the model then decides, infill/local_edits.py)."""
+        if self.predicts_edits():
+            return True
+        if self.settings.model.startswith(("http://", "https://")) or entry.history is None:
+            return False
+        previous = entry.history.previous(entry.document.text)
+        return previous is not None and edit_to_follow(entry.document, previous)
+
     async def next_edits(self, entry: OpenDocument, cursor: int):
-        """The edit model's next edits around `cursor` ([] when it predicts none, or cannot be asked)."""
+        """The backend's next edits ([] when it predicts none, or cannot be asked)."""
         history = entry.history.diffs(entry.document.text) if entry.history is not None else ()
-        request = EditRequest(entry.uri.rsplit("/", 1)[-1], history, self.store.neighbours(entry.uri, most=3, chars=2000))
+        previous = entry.history.previous(entry.document.text) if entry.history is not None else None
+        request = EditRequest(entry.uri.rsplit("/", 1)[-1], history, self.store.neighbours(entry.uri, most=3, chars=2000),
+                              previous)
         try:
             return await run_job(self, entry, edit_work(entry, cursor, request), "Next edit", 1)
         except (InfillError, ModelError) as exc:
@@ -269,7 +282,8 @@ NEXT_EDIT, NEXT_EDIT_TITLE = "next-edit", "Apply next edit (diffusion)"
 @server.feature(COPILOT_INLINE_EDIT)
 async def copilot_inline_edit(ls: DiffusionServer, params):
     """Next edits in the shape Copilot's language server answers (`{edits: [{range, text, textDocument}]}`), which
-    Neovim plugins consume: from an edit model (Mercury Edit); other backends answer no edits yet."""
+    Neovim plugins consume: from an edit model (Mercury Edit) around the cursor, or from a local model where the
+    latest edit belongs too; other remote backends answer no edits."""
     uri, position = inline_edit_params(params)
     entry = ls.entry(uri)
     if entry.document is None:
@@ -289,7 +303,7 @@ def code_action(ls: DiffusionServer, params: types.CodeActionParams):
     data = {"uri": entry.uri, "version": entry.version, "start": start, "end": end}
     actions = [types.CodeAction(title=TITLES[a], kind=types.CodeActionKind.RefactorRewrite, data={**data, "action": a})
                for a in available_actions(entry.document, start, end, ls.settings.hole_marker)]
-    if ls.predicts_edits():  # the edit model's proposal around the cursor, computed when the user picks it
+    if ls.may_follow_edit(entry):  # the model's proposal, computed when the user picks it
         actions.append(types.CodeAction(title=NEXT_EDIT_TITLE, kind=types.CodeActionKind.QuickFix,
                                         data={**data, "action": NEXT_EDIT}))
     return actions
@@ -306,7 +320,7 @@ async def resolve_code_action(ls: DiffusionServer, action: types.CodeAction):
         if fills:
             action.edit = workspace_edit(entry.uri, entry.version, entry.document, fills, ls.encoding)
         else:
-            ls.tell("diffusion-lsp: the edit model proposes no next edit here", types.MessageType.Info)
+            ls.tell("diffusion-lsp: the model proposes no next edit here", types.MessageType.Info)
         return action
     try:
         spans, mode = action_spans(data["action"], entry.document, data["start"], data["end"], ls.settings.hole_marker)

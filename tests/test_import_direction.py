@@ -11,7 +11,7 @@ PACKAGES = ("lsp_server", "infill", "model")
 LAYER = {"lsp_server": 2, "infill": 1, "model": 0}
 # Inside infill, lowest first: a module may import its own room and the rooms below it.
 DATA = ("samples", "data")  # source files the benchmarks and evaluations fill in, not modules
-ROOM = {"task": 0, "errors": 0, "source": 1, "checks": 2, "workspace": 2, "decode": 3, "engine": 4, "remote_fill": 4, "next_edit": 4,
+ROOM = {"task": 0, "errors": 0, "source": 1, "checks": 2, "workspace": 2, "decode": 3, "engine": 4, "remote_fill": 4, "next_edit": 4, "local_edits": 4,
         "__init__": 5, "evaluation": 6}
 
 

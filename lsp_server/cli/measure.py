@@ -51,11 +51,12 @@ def add_parsers(sub) -> None:
     p = sub.add_parser("eval", help="measure the model: HumanEval infilling pass@1, line exact match, ghost text while "
                                     "typing; plot or compare reports")
     p.add_argument("benchmark", choices=["humaneval-infilling", "line-exact-match", "masked-code", "typing", "crossfile",
-                                         "polish", "plot", "compare"],
+                                         "polish", "next-edit", "plot", "compare"],
                    help="masked-code: CE and top-1 on masked code tokens at 15/50/90%% masking (pads never counted); "
                         "typing: held-out files typed through the real server, ghost text scored as a user sees it; "
                         "crossfile: held-out packages open as the workspace, spots before names other files define; "
                         "polish: held-out lines polished as they are (damage) and with one token corrupted (repair); "
+                        "next-edit: commits of held-out repositories, the first hunk applied, the rest to predict; "
                         "compare: two --samples files case by case (paired counts, exact McNemar p-value)")
     p.add_argument("--spots", type=int, default=12, help="typing: cursor spots per file")
     p.add_argument("--languages", default=None,
@@ -166,6 +167,8 @@ def eval_command(args) -> int:
         return crossfile_command(args)
     if args.benchmark == "polish":
         return polish_command(args)
+    if args.benchmark == "next-edit":
+        return next_edit_command(args)
     if args.benchmark == "plot":
         from infill.evaluation.plot import plot_reports
         if not args.reports or not args.out:
@@ -321,4 +324,23 @@ def polish_command(args) -> int:
         Path(args.samples).write_text("".join(json.dumps(row) + "\n" for row in rows))
     print(json.dumps({"benchmark": "polish", "model": args.model, "lines_per_file": args.spots, "seed": args.seed,
                       "languages": report}))
+    return 0
+
+
+def next_edit_command(args) -> int:
+    """`eval next-edit`: with the first hunk of a held-out commit applied, the model's next edits against the rest
+    of the commit; beside it, what the Mercury Edit path makes of the commit itself (its region's ceiling)."""
+    from infill.evaluation.next_edit_cases import read_cases
+    from infill.evaluation.next_edit_eval import CASES, run_next_edit_eval
+    cases = read_cases(Path(args.data) if args.data else CASES)
+    if args.limit:
+        cases = cases[:args.limit]
+    backend = load_backend(args)
+    if not callable(getattr(backend, "logits", None)):
+        raise InfillError("eval next-edit measures a local model (builtin or a checkpoint); a remote edit model is "
+                          "measured by its own region ceiling, which every run reports")
+    report, rows = run_next_edit_eval(backend, cases)
+    if args.samples:
+        Path(args.samples).write_text("".join(json.dumps(row) + "\n" for row in rows))
+    print(json.dumps({"benchmark": "next-edit", "model": args.model, "backends": report}))
     return 0

@@ -49,6 +49,22 @@ local ok, err = pcall(function()
   out.implemented = plugin.code_action("Implement function body")
   out.after_action = lines()
 
+  -- Next edit: rename a parameter of `add`, ask, see the proposal at its line, jump to it and apply it.
+  vim.cmd("undo")
+  local text = lines()
+  vim.api.nvim_buf_set_lines(0, 2, 3, false, { "    return a + b" })
+  vim.wait(1500, function() return false end, 50)  -- a pause: the rename is an edit of its own
+  vim.api.nvim_buf_set_lines(0, 0, 1, false, { "def add(first, b):" })
+  out.before_next_edit = lines()
+  local next_edit = require("diffusion_lsp.next_edit")
+  out.next_edits = next_edit.request(plugin.client(), 0, 60000)
+  local marks = vim.api.nvim_buf_get_extmarks(0, next_edit.namespace, 0, -1, { details = true })
+  out.next_edit_marks = {}
+  for _, mark in ipairs(marks) do out.next_edit_marks[#out.next_edit_marks + 1] = { mark[2], mark[4].virt_text[1][1] } end
+  out.next_edit_applied = plugin.next_edit()
+  out.after_next_edit = lines()
+  out.next_edit_cursor = vim.api.nvim_win_get_cursor(0)
+
   -- The settings as the server understood them (ghostMinConfidence passed through setup()).
   local stats = plugin.client().request_sync("workspace/executeCommand",
     { command = "diffusion.stats", arguments = {} }, 10000, 0)

@@ -64,3 +64,15 @@ def test_checkhealth(nvim_run):
 
 def test_the_ghost_threshold_reaches_the_server(nvim_run):
     assert nvim_run["server_settings"]["ghost_min_confidence"] == 0.3
+
+
+def test_a_next_edit_is_shown_at_its_line_then_jumped_to_and_applied(nvim_run):
+    """`add(a, b)` renamed `add(first, b)`: the use of `a` in the body is proposed (virtual text at its line), and
+    the next-edit key jumps there and applies it, changing nothing else."""
+    before = nvim_run["before_next_edit"]
+    assert before.split("\n")[:3] == ["def add(first, b):", '    """Add a and b."""', "    return a + b"]
+    assert nvim_run["next_edits"] == 1
+    assert nvim_run["next_edit_marks"] == [[2, "  next edit: a → first"]]
+    assert nvim_run["next_edit_applied"]
+    assert nvim_run["after_next_edit"] == before.replace("    return a + b", "    return first + b", 1)
+    assert nvim_run["next_edit_cursor"] == [3, 11]

@@ -101,3 +101,34 @@ def test_the_next_edit_is_a_code_action_resolved_into_its_edit(tmp_path):
     finally:
         server.close()
         mercury.close()
+
+
+def test_the_built_in_model_follows_a_renamed_parameter_through_the_real_server(tmp_path):
+    """A local model: after `width` is renamed `w` in the signature, copilotInlineEdit and the code action both
+    propose renaming its use in the body, and nothing else."""
+    path = tmp_path / "shapes.py"
+    uri = path.as_uri()
+    server = RawServer("builtin", {"workspaceContext": False})
+    try:
+        server.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1,
+                                                                "text": BEFORE}})
+        server.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2},
+                                                 "contentChanges": [{"text": RENAMED}]})
+        answer = server.request("textDocument/copilotInlineEdit", {"textDocument": {"uri": uri, "version": 2},
+                                                                   "position": {"line": 0, "character": 10}}, timeout=120)
+        use = {"start": {"line": 1, "character": 11}, "end": {"line": 1, "character": 16}}
+        assert answer["result"]["edits"] == [{"range": use, "text": "w", "textDocument": {"uri": uri, "version": 2}}]
+        here = {"start": {"line": 0, "character": 10}, "end": {"line": 0, "character": 10}}
+        offered = server.request("textDocument/codeAction", {"textDocument": {"uri": uri}, "range": here,
+                                                             "context": {"diagnostics": []}}, timeout=60)["result"]
+        [action] = [a for a in offered if a["title"] == "Apply next edit (diffusion)"]
+        resolved = server.request("codeAction/resolve", action, timeout=120)["result"]
+        [change] = resolved["edit"]["documentChanges"]
+        assert change["edits"] == [{"range": use, "newText": "w"}]
+        server.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 3},
+                                                 "contentChanges": [{"text": RENAMED.replace("width *", "w *")}]})
+        offered = server.request("textDocument/codeAction", {"textDocument": {"uri": uri}, "range": here,
+                                                             "context": {"diagnostics": []}}, timeout=60)["result"]
+        assert not [a for a in offered if a["title"] == "Apply next edit (diffusion)"], "nothing left to follow"
+    finally:
+        server.close()

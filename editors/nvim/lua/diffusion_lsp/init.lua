@@ -1,5 +1,6 @@
 -- diffusion-lsp for Neovim: starts `diffusion-lsp serve` with the built-in client, ghost text and code actions.
 local ghost = require("diffusion_lsp.ghost")
+local next_edit = require("diffusion_lsp.next_edit")
 
 local M = {}
 
@@ -9,7 +10,8 @@ M.config = {
   settings = {},            -- passed to the server as initializationOptions (see the README's settings table)
   auto_trigger = true,      -- ask for ghost text while typing (after debounce_ms)
   debounce_ms = 150,
-  keymaps = { accept = "<Tab>", trigger = "<M-\\>", dismiss = "<C-]>" },
+  keymaps = { accept = "<Tab>", trigger = "<M-\\>", dismiss = "<C-]>", next_edit = "<M-]>" },
+  next_edits = true,        -- after a pause (CursorHold), show where the latest edit belongs too
 }
 
 local client_id = nil
@@ -52,6 +54,16 @@ end
 
 M.dismiss = function() ghost.clear() end
 M.ghost_text = ghost.current_text
+
+--- Next edit: apply the proposals shown (jumping to the first), else ask for them now.
+function M.next_edit()
+  local bufnr = vim.api.nvim_get_current_buf()
+  if next_edit.apply(bufnr) then return true end
+  local client = M.client()
+  if client then next_edit.request(client, bufnr) end
+  return false
+end
+M.next_edits_shown = next_edit.current
 
 local function schedule_completion(bufnr)
   if timer then timer:stop() end
@@ -108,6 +120,7 @@ local function define_commands()
   cmd("DiffusionFillHoles", function() M.code_action("Fill holes") end, {})
   cmd("DiffusionRefactor", function(o) M.refactor(o.args, o.line1, o.line2) end, { range = true, nargs = "+" })
   cmd("DiffusionComplete", function() M.complete() end, {})
+  cmd("DiffusionNextEdit", function() M.next_edit() end, {})
 end
 
 local function set_keymaps(bufnr)
@@ -123,6 +136,13 @@ local function set_keymaps(bufnr)
   if keys.dismiss then vim.keymap.set("i", keys.dismiss, M.dismiss, { buffer = bufnr }) end
 end
 
+local function set_next_edit_keymap(bufnr)
+  local key = M.config.keymaps.next_edit
+  if key then
+    vim.keymap.set({ "n", "i" }, key, M.next_edit, { buffer = bufnr, desc = "diffusion-lsp: jump to and apply the next edit" })
+  end
+end
+
 function M.setup(opts)
   M.config = vim.tbl_deep_extend("force", M.config, opts or {})
   define_commands()
@@ -133,8 +153,22 @@ function M.setup(opts)
     callback = function(args)
       start_client(args.buf)
       set_keymaps(args.buf)
+      set_next_edit_keymap(args.buf)
     end,
   })
+  local asked = {}  -- bufnr -> the changedtick next edits were last asked at
+  vim.api.nvim_create_autocmd({ "CursorHold", "CursorHoldI" }, {
+    group = group,
+    callback = function(args)
+      local tick = vim.api.nvim_buf_get_changedtick(args.buf)
+      if not M.config.next_edits or not client_id or not vim.lsp.buf_is_attached(args.buf, client_id)
+          or asked[args.buf] == tick then return end
+      asked[args.buf] = tick
+      next_edit.request(M.client(), args.buf, 5000)
+    end,
+  })
+  vim.api.nvim_create_autocmd({ "TextChanged", "TextChangedI" }, {
+    group = group, callback = function(args) next_edit.clear_if_changed(args.buf) end })
   if not native_inline_completion() then
     vim.api.nvim_create_autocmd({ "InsertLeave", "BufLeave" }, { group = group, callback = function() ghost.clear() end })
     vim.api.nvim_create_autocmd({ "TextChangedI", "CursorMovedI" }, {
