@@ -20,7 +20,7 @@ from .decode.verify import prefix_probabilities
 from .source.document import Document
 from .source.positions import byte_offset, str_offset
 from .source.spans import in_comment_or_string
-from .task import Fill, Span
+from .task import Fill, Span, shared_ends
 
 WINDOW_LINES = 40       # places looked at: this many lines either side of the edit
 MAX_PLACES = 12         # a change repeated more often than this is not followed (a bulk rename is a refactoring)
@@ -58,12 +58,7 @@ def substitution(before: str, after: str) -> Substitution | None:
     None for an insertion or deletion of whole words, a change over several lines or a long one."""
     if before == after:
         return None
-    head = 0
-    while head < min(len(before), len(after)) and before[head] == after[head]:
-        head += 1
-    tail = 0
-    while tail < min(len(before), len(after)) - head and before[-1 - tail] == after[-1 - tail]:
-        tail += 1
+    head, tail = shared_ends(before, after)
     start, old_end, new_end = head, len(before) - tail, len(after) - tail
     while start > 0 and _WORD.match(after[start - 1]) and (_WORD.match(after[start]) if start < new_end else
                                                             start < old_end and _WORD.match(before[start])):

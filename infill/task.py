@@ -84,6 +84,17 @@ class Fill:
     text: str
 
 
+def shared_ends(old: str, new: str) -> tuple[int, int]:
+    """How many characters `old` and `new` share at their start, and then at their end: what changed lies between."""
+    head = 0
+    while head < min(len(old), len(new)) and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    return head, tail
+
+
 @dataclass
 class Candidate:
     """One complete way to fill the spans, with the model's score for it and whether it may be shown."""

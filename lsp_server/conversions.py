@@ -5,6 +5,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from infill import Document, Fill, InfillResult
+from infill.task import shared_ends
 
 
 def encoding_name(kind) -> str:
@@ -39,12 +40,7 @@ def minimal_fills(doc: Document, fills: list[Fill]) -> list[Fill]:
     cut = []
     for f in fills:
         old, new = doc.text[f.start:f.end], f.text
-        head = 0
-        while head < min(len(old), len(new)) and old[head] == new[head]:
-            head += 1
-        tail = 0
-        while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
-            tail += 1
+        head, tail = shared_ends(old, new)
         cut.append(Fill(f.start + head, f.end - tail, new[head:len(new) - tail]))
     return cut
 
@@ -70,6 +66,20 @@ def inline_item(doc: Document, fill: Fill, encoding: str) -> types.InlineComplet
     if not fill.text.strip() or fill.text == doc.text[fill.start:fill.end]:
         return None
     return types.InlineCompletionItem(insert_text=fill.text, range=lsp_range(doc, fill.start, fill.end, encoding))
+
+
+def next_edit_item(doc: Document, fills: list[Fill], cursor: int, encoding: str) -> types.InlineCompletionItem | None:
+    """A proposed next edit on the cursor's line as an inline completion item whose range covers the cursor and the
+    text it replaces (editors show it as a replacement); None when no proposal is on that line."""
+    line_start = doc.text.rfind("\n", 0, cursor) + 1
+    line_end = doc.text.find("\n", cursor)
+    line_end = len(doc.text) if line_end < 0 else line_end
+    for fill in fills:
+        if line_start <= fill.start and fill.end <= line_end:
+            a, b = min(cursor, fill.start), max(cursor, fill.end)
+            text = doc.text[a:fill.start] + fill.text + doc.text[fill.end:b]
+            return types.InlineCompletionItem(insert_text=text, range=lsp_range(doc, a, b, encoding))
+    return None
 
 
 def inline_items(doc: Document, result: InfillResult | None, limit: int, encoding: str) -> list[types.InlineCompletionItem]:

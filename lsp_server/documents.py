@@ -23,6 +23,7 @@ class OpenDocument:
     changed_at: float = 0.0          # time.monotonic() of the last change
     change_gap: float = math.inf     # seconds between the last two changes: how fast the user is typing
     history: EditHistory | None = None  # its recent edits as unified diffs (next edits follow from them)
+    next_edits: tuple[int, list] | None = None  # (version, fills) of the last next edits proposed for it
 
     def quiet_for(self) -> float:
         return time.monotonic() - self.changed_at

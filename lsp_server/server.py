@@ -28,6 +28,7 @@ from .conversions import (
     inline_items,
     lsp_range,
     minimal_fills,
+    next_edit_item,
     offset_of,
     offsets_of,
     workspace_edit,
@@ -176,7 +177,9 @@ class DiffusionServer(LanguageServer):
         request = EditRequest(entry.uri.rsplit("/", 1)[-1], history, self.store.neighbours(entry.uri, most=3, chars=2000),
                               previous)
         try:
-            return await run_job(self, entry, edit_work(entry, cursor, request), "Next edit", 1)
+            fills = await run_job(self, entry, edit_work(entry, cursor, request), "Next edit", 1)
+            entry.next_edits = (entry.version, fills)
+            return fills
         except (InfillError, ModelError) as exc:
             self.tell(f"diffusion-lsp: next edit: {exc}", types.MessageType.Warning)
             return []
@@ -267,7 +270,12 @@ async def inline_completion(ls: DiffusionServer, params: types.InlineCompletionP
     if entry.document is None:
         ls.log(f"no completion for {entry.uri}: {entry.unsupported}")
         return []
-    span = select_cursor(entry.document, ls.offset(entry, params.position))
+    cursor = ls.offset(entry, params.position)
+    if entry.next_edits is not None and entry.next_edits[0] == entry.version:  # a proposed next edit on this line
+        item = next_edit_item(entry.document, entry.next_edits[1], cursor, ls.encoding)
+        if item is not None:
+            return types.InlineCompletionList(items=[item])
+    span = select_cursor(entry.document, cursor)
     if ghost_silent(ls.settings, entry.document.language.name):
         return []  # calibrated: this model's ghost text in this language is wrong more often than right
     await ls.typing_pause(entry)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from ..checks.acceptance import splice
 from ..local_edits import propose_edits
 from ..next_edit import EditRequest, edits_from_rewrite, mercury_edit_prompt
 from ..source.document import Document
@@ -24,9 +25,7 @@ CASES = Path(__file__).resolve().parent / "data" / "next_edit" / "cases.jsonl"
 
 
 def apply_fills(text: str, fills: list[Fill]) -> str:
-    for fill in sorted(fills, key=lambda f: -f.start):
-        text = text[:fill.start] + fill.text + text[fill.end:]
-    return text
+    return splice(text, sorted(fills, key=lambda f: f.start))
 
 
 def judge(case: EditCase, proposed: str) -> tuple[bool, bool]:

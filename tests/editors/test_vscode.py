@@ -1,5 +1,6 @@
 """The VS Code extension in the real VS Code workbench (code-server) driven by headless Chromium: ghost text
-accepted with Tab, and "Implement Function Body" from the command palette, asserted on the saved file."""
+accepted with Tab, "Implement Function Body" from the command palette, and a next edit (a renamed parameter's use)
+shown as a diff and applied with Tab, asserted on the saved file."""
 
 import json
 import os
@@ -27,7 +28,7 @@ pytestmark = [
 # The stand-in model writes numbers (`111`), which return nothing: the docstring promises nothing (python_promises.py).
 # The call typed last repeats one above it, so the built-in model (the README's screenshot) has a draft from the file.
 SOURCE = ('def add(a, b):\n    """Add a and b."""\n    pass\n\n\ndef main():\n    total = add(2, 3)\n    print(total)\n'
-          '    again = add()\n    print(again)\n')
+          '    again = add()\n    print(again)\n\n\ndef scale(value, factor):\n    return value * factor\n')
 COMPLETION_AT = (9, 17)  # 1-based line and column: between "add(" and ")"
 BODY_AT = (3, 5)  # on the stub's `pass`
 AFTER_BODY = len(SOURCE.split("\n")) - 3  # lines after the stub's body
@@ -83,7 +84,7 @@ def workbench(tmp_path_factory, built_vsix, echo_checkpoint):
     try:
         wait_healthy(url, server)
         spec = {"url": f"{url}/?folder={workspace}", "file": str(workspace / "example.py"), "out": str(out),
-                "completionAt": COMPLETION_AT, "bodyAt": BODY_AT}
+                "completionAt": COMPLETION_AT, "bodyAt": BODY_AT, "renameIn": "def scale(", "renameTo": "amount"}
         drive = subprocess.run([str(NODE_BIN / "node"), str(E2E / "drive.mjs")], cwd=E2E, capture_output=True, text=True,
                                timeout=400, env={**env, "DIFFUSION_E2E": json.dumps(spec), "CHROMIUM": CHROMIUM})
         assert (out / "result.json").is_file(), drive.stdout[-2000:] + drive.stderr[-2000:]
@@ -120,3 +121,13 @@ def test_the_ghost_threshold_reaches_the_server(workbench):
     shown = workbench["serverSettings"]
     settings = json.loads(shown[shown.index("{"):])
     assert settings["ghost_min_confidence"] == 0.3
+
+
+def test_a_renamed_parameter_s_use_is_shown_as_a_next_edit_and_tab_applies_it(workbench):
+    """`def scale(value, ...)` renamed `amount` in the signature: after the pause the use in the body is proposed
+    (diff decoration, status bar), and Tab applies it; nothing else changes."""
+    before = workbench["afterImplement"]
+    expected = before.replace("def scale(value, factor):\n    return value * factor",
+                              "def scale(amount, factor):\n    return amount * factor")
+    assert expected != before and workbench["afterNextEdit"] == expected
+    assert (workbench["out"] / "next-edit.png").stat().st_size > 10_000

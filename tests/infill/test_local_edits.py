@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from infill import Document, language_for_id
+from infill.checks.acceptance import splice
 from infill.local_edits import defines_name, edit_to_follow, places_of, propose_edits, substitution
 from infill.task import Fill
 from model.denoiser import load_denoiser
@@ -39,9 +40,7 @@ def _renamed(text: str, old: str, new: str, after: str) -> str:
 
 
 def _apply(text: str, fills: list[Fill]) -> str:
-    for fill in sorted(fills, key=lambda f: -f.start):
-        text = text[:fill.start] + fill.text + text[fill.end:]
-    return text
+    return splice(text, sorted(fills, key=lambda f: f.start))
 
 
 def test_the_change_is_widened_to_whole_words():

@@ -118,6 +118,12 @@ def test_the_built_in_model_follows_a_renamed_parameter_through_the_real_server(
                                                                    "position": {"line": 0, "character": 10}}, timeout=120)
         use = {"start": {"line": 1, "character": 11}, "end": {"line": 1, "character": 16}}
         assert answer["result"]["edits"] == [{"range": use, "text": "w", "textDocument": {"uri": uri, "version": 2}}]
+        # On the proposal's line, ghost text is the proposal: an item whose range covers the cursor and `width`.
+        ghost = server.request("textDocument/inlineCompletion", {
+            "textDocument": {"uri": uri}, "position": {"line": 1, "character": 4},
+            "context": {"triggerKind": 1}}, timeout=60)["result"]
+        assert ghost["items"][0] == {"insertText": "return w", "range": {"start": {"line": 1, "character": 4},
+                                                                         "end": {"line": 1, "character": 16}}}
         here = {"start": {"line": 0, "character": 10}, "end": {"line": 0, "character": 10}}
         offered = server.request("textDocument/codeAction", {"textDocument": {"uri": uri}, "range": here,
                                                              "context": {"diagnostics": []}}, timeout=60)["result"]

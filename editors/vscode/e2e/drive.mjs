@@ -1,14 +1,16 @@
 // Drives the real VS Code workbench (served by code-server) in headless Chromium: opens a Python file, asks for
-// an inline completion and accepts it with Tab, then runs "Implement Function Body" from the command palette, and
-// reads back the settings the server uses ("Show Server Settings").
-// Input and output are JSON: DIFFUSION_E2E = {url, file, completionAt: [line, column], bodyAt: [line, column], out}.
+// an inline completion and accepts it with Tab, then runs "Implement Function Body" from the command palette, reads
+// back the settings the server uses ("Show Server Settings"), and renames a parameter to apply the next edit with Tab.
+// Input and output are JSON: DIFFUSION_E2E = {url, file, completionAt: [line, column], bodyAt: [line, column],
+// renameIn: the start of the line whose next word is renamed, renameTo, out}.
 // Writes OUT/result.json and PNG screenshots; the pytest side asserts on them and on the saved file.
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 
 const cfg = JSON.parse(process.env.DIFFUSION_E2E);
-const result = { steps: [], ghost: null, afterAccept: null, afterImplement: null, serverSettings: null, error: null };
+const result = { steps: [], ghost: null, afterAccept: null, afterImplement: null, serverSettings: null, afterNextEdit: null,
+  error: null };
 mkdirSync(cfg.out, { recursive: true });
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -101,6 +103,27 @@ try {
     return texts.find((text) => text.includes("diffusion-lsp settings")) ?? null;
   });
   result.steps.push("settings");
+
+  // Next edit: rename a parameter in its signature; after the pause the extension shows the proposal for its use
+  // in the body as a diff, and Tab jumps there and applies it.
+  const beforeRename = readFileSync(cfg.file, "utf8");
+  const renameLine = beforeRename.split("\n").findIndex((line) => line.startsWith(cfg.renameIn)) + 1;
+  await goTo(page, [renameLine, cfg.renameIn.length + 1]);
+  await page.keyboard.press("Control+D");  // the word under the cursor
+  await page.keyboard.type(cfg.renameTo, { delay: 40 });
+  await page.keyboard.press("ArrowDown");  // on to the body: ghost text at the old cursor is gone (it would take Tab)
+  await page.locator(".statusbar-item", { hasText: "next edit" }).first().waitFor({ state: "visible", timeout: 60000 });
+  await sleep(300);
+  await page.screenshot({ path: join(cfg.out, "next-edit.png") });
+  result.steps.push("next edit shown");
+  await page.keyboard.press("Tab");
+  result.afterNextEdit = await until("the next edit to be saved", async () => {
+    await page.keyboard.press("Control+S");
+    await sleep(300);
+    const now = readFileSync(cfg.file, "utf8");
+    return now.split(cfg.renameTo).length > 2 ? now : null;  // the signature's and the body's
+  });
+  result.steps.push("next edit applied");
 } catch (error) {
   result.error = String(error?.stack ?? error);
   await page.screenshot({ path: join(cfg.out, "failure.png") }).catch(() => {});

@@ -75,6 +75,70 @@ async function showServerSettings(): Promise<void> {
   void vscode.window.showInformationMessage(`diffusion-lsp settings: ${JSON.stringify(stats?.settings ?? {})}`);
 }
 
+// Next edits: after a pause in editing, ask the server where the latest edit belongs too
+// (`textDocument/copilotInlineEdit`); show each proposal as a diff decoration (old text struck through, the new
+// text after it) and let Tab jump to the first and apply them all. VS Code's own inline-edit UI is a proposed API
+// that published extensions cannot use, hence the decoration.
+type ProposedEdit = { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string };
+const nextEditStruck = vscode.window.createTextEditorDecorationType({
+  textDecoration: "line-through", backgroundColor: new vscode.ThemeColor("diffEditor.removedTextBackground"),
+});
+const nextEditShown = vscode.window.createTextEditorDecorationType({});
+let proposal: { uri: string; version: number; edits: ProposedEdit[] } | undefined;
+let pauseTimer: NodeJS.Timeout | undefined;
+
+function clearNextEdit(): void {
+  proposal = undefined;
+  for (const editor of vscode.window.visibleTextEditors) {
+    editor.setDecorations(nextEditStruck, []);
+    editor.setDecorations(nextEditShown, []);
+  }
+  void vscode.commands.executeCommand("setContext", "diffusion.nextEditShown", false);
+  status.text = `$(sparkle) diffusion: ${String(serverSettings().model)}`;
+}
+
+async function askNextEdit(): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || !client || client.state !== State.Running) { return; }
+  const document = editor.document;
+  const version = document.version;
+  const answer = await client.sendRequest<{ edits?: ProposedEdit[] }>("textDocument/copilotInlineEdit", {
+    textDocument: { uri: document.uri.toString(), version }, position: client.code2ProtocolConverter.asPosition(editor.selection.active),
+  }).catch(() => undefined);
+  const edits = answer?.edits ?? [];
+  if (!edits.length || document.version !== version) { return; }
+  proposal = { uri: document.uri.toString(), version, edits };
+  const ranges = edits.map((edit) => client!.protocol2CodeConverter.asRange(edit.range));
+  editor.setDecorations(nextEditStruck, ranges);
+  editor.setDecorations(nextEditShown, ranges.map((range, i) => ({
+    range, renderOptions: { after: { contentText: ` ${edits[i].text}`, color: new vscode.ThemeColor("editorGhostText.foreground"),
+      backgroundColor: new vscode.ThemeColor("diffEditor.insertedTextBackground") } },
+  })));
+  await vscode.commands.executeCommand("setContext", "diffusion.nextEditShown", true);
+  status.text = `$(arrow-right) diffusion: next edit (${edits.length}), Tab to apply`;
+}
+
+async function applyNextEdit(): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  const shown = proposal;
+  clearNextEdit();
+  if (!editor || !shown || !client || editor.document.uri.toString() !== shown.uri || editor.document.version !== shown.version) { return; }
+  const ranges = shown.edits.map((edit) => client!.protocol2CodeConverter.asRange(edit.range));
+  editor.selection = new vscode.Selection(ranges[0].start, ranges[0].start);  // jump to it
+  editor.revealRange(ranges[0]);
+  await editor.edit((builder) => shown.edits.forEach((edit, i) => builder.replace(ranges[i], edit.text)));
+}
+
+function watchForPauses(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(vscode.workspace.onDidChangeTextDocument((event) => {
+    if (event.contentChanges.length === 0 || !LANGUAGES.includes(event.document.languageId)) { return; }
+    if (proposal) { clearNextEdit(); }
+    if (pauseTimer) { clearTimeout(pauseTimer); }
+    const pause = vscode.workspace.getConfiguration("diffusion").get<number>("nextEditPauseMs", 1200);
+    if (pause > 0) { pauseTimer = setTimeout(() => void askNextEdit(), pause); }
+  }));
+}
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);
   status.text = "$(sync~spin) diffusion";
@@ -88,7 +152,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("diffusion.refactorSelection", refactorSelection),
     vscode.commands.registerCommand("diffusion.restartServer", async () => { await client?.stop(); await start(context); }),
     vscode.commands.registerCommand("diffusion.showServerSettings", showServerSettings),
+    vscode.commands.registerCommand("diffusion.applyNextEdit", applyNextEdit),
+    vscode.commands.registerCommand("diffusion.dismissNextEdit", clearNextEdit),
+    vscode.commands.registerCommand("diffusion.nextEdit", askNextEdit),
   );
+  watchForPauses(context);
   await start(context);
 }
 
