@@ -47,6 +47,16 @@ def add_parsers(sub) -> None:
                                                            "1.3x faster steps on CPU; falls back when it cannot)")
     r.add_argument("--init-from", default="", help="start a new run from this checkpoint's weights and tokenizer "
                                                   "(e.g. model/weights, the built-in model)")
+    r.add_argument("--context-share", type=float, default=0.0,
+                   help="> 0: --corpus is a context corpus (`train context-corpus`): this share of rows reads the "
+                        "workspace context ahead of the code")
+    w = tsub.add_parser("context-corpus", help="windows of workspace files with the context the server gives them "
+                                               "(definitions from related files), for `train run --context-share`")
+    w.add_argument("roots", nargs="+", help="package folders, each indexed as a workspace")
+    w.add_argument("--out", default="runs/context-corpus")
+    w.add_argument("--per-file", type=int, default=4, help="windows per file")
+    w.add_argument("--val-share", type=float, default=0.05, help="share of the packages held out for validation")
+    w.add_argument("--seed", type=int, default=0)
     k = tsub.add_parser("pack", help="tokenize a corpus into compressed uint16 chunks small enough to copy to a GPU "
                                      "machine")
     k.add_argument("--corpus", default="runs/corpus")
@@ -117,6 +127,12 @@ def train_command(args) -> int:
         return 0
     if args.train_command == "ablations":
         return ablations_command(args)
+    if args.train_command == "context-corpus":
+        from infill.workspace.training_pairs import write_context_corpus
+        from model.training.licenses import package_root_licence
+        print(json.dumps(write_context_corpus([Path(r) for r in args.roots], Path(args.out), args.per_file,
+                                              args.val_share, args.seed, package_root_licence)))
+        return 0
     from model.training.mixture import MixtureError
     from model.training.train import TrainOptions, train
     try:
@@ -126,7 +142,7 @@ def train_command(args) -> int:
                                   snapshot_every=args.snapshot_every, uniform_fraction=args.uniform_fraction,
                                   pad_weight=args.pad_weight, languages=args.languages, init_from=args.init_from,
                                   vocab_size=args.vocab_size, weight_decay=args.weight_decay, decay=args.decay,
-                                  compile=args.compile))
+                                  compile=args.compile, context_share=args.context_share))
     except MixtureError as exc:
         raise InfillError(str(exc)) from None
     print(f"checkpoint: {ckpt}")

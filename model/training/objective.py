@@ -114,6 +114,31 @@ def make_batch(texts, tok, seq_len: int, batch_size: int, rng: random.Random,
         short = seq_len - len(ex.ids)  # a window that ends at the file's end is closed by <|eos|>
         rows.append(ex.ids + [tok.eos_id] * short)
         cand_rows.append(ex.candidates + [False] * short)
+    return _masked_batch(rows, cand_rows, rng)
+
+
+def context_batch(pairs: list[tuple[str, str]], tok, seq_len: int, batch_size: int, rng: random.Random,
+                  context_share: float, context_tokens: int = 256):
+    """As make_batch, over (context, window) pairs: `context_share` of the rows start with the context (definitions
+    from the file's related workspace files, as commented code: what the server puts ahead of the file), which is
+    never masked; the rest of each row is the window, masked uniformly."""
+    rows, cand_rows = [], []
+    while len(rows) < batch_size:
+        context, window = rng.choice(pairs)
+        ctx = tok.encode(context) if context and rng.random() < context_share else []
+        if len(ctx) > context_tokens:
+            ctx = []
+        code = tok.encode(window)[:seq_len - len(ctx)]
+        if len(code) < 16:
+            continue
+        short = seq_len - len(ctx) - len(code)
+        rows.append(ctx + code + [tok.eos_id] * short)
+        cand_rows.append([False] * len(ctx) + [True] * len(code) + [False] * short)
+    return _masked_batch(rows, cand_rows, rng)
+
+
+def _masked_batch(rows: list[list[int]], cand_rows: list[list[bool]], rng: random.Random):
+    batch_size = len(rows)
     ids = torch.tensor(rows)  # (B, L)
     candidates = torch.tensor(cand_rows)  # (B, L)
     t = torch.empty(batch_size).uniform_(MIN_T, 1.0, generator=torch.Generator().manual_seed(rng.randrange(2**31)))

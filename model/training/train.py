@@ -22,7 +22,7 @@ from ..tokenizer import CodeTokenizer, train_tokenizer
 from ..transformer import DiffusionTransformer
 from .corpus import read_records
 from .mixture import LanguageMixture, parse_weights
-from .objective import diffusion_loss, make_batch, masked_token_loss
+from .objective import context_batch, diffusion_loss, make_batch, masked_token_loss
 from .validation import code_windows, score_windows
 
 INITIAL_CARD = "initial_MODEL_CARD.md"  # the card of the model a run started from
@@ -63,6 +63,9 @@ class TrainOptions:
     weight_decay: float = 0.1
     decay: str = "all"             # "all" parameters, or only "matrices" (no decay on norms and embeddings)
     compile: bool = False          # the blocks through torch.compile: x1.28 per CPU step (one thread, small)
+    # > 0: the corpus holds (context, window) pairs (`train context-corpus`); this share of rows reads the
+    # workspace context ahead of the window (infill/workspace/training_pairs.py)
+    context_share: float = 0.0
 
 
 def describe(options: dict) -> str:
@@ -123,7 +126,11 @@ def plot_curve(log: list[dict], path: Path) -> None:
 
 
 def _corpus(opts: TrainOptions):
-    """(train files, validation files): plain lists, or LanguageMixtures when the run weighs languages."""
+    """(train files, validation files): plain lists, or LanguageMixtures when the run weighs languages; with
+    `context_share`, (context, window) pairs."""
+    if opts.context_share > 0:
+        return tuple([(r.get("context", ""), r["text"]) for r in map(json.loads, open(Path(opts.corpus) / f"{split}.jsonl"))]
+                     for split in ("train", "val"))
     weights = parse_weights(opts.languages)  # a bad mix fails before the corpus is read
     train_records = read_records(Path(opts.corpus) / "train.jsonl")
     val_records = read_records(Path(opts.corpus) / "val.jsonl")
@@ -184,6 +191,8 @@ def _start(opts: TrainOptions, out: Path, train_texts) -> tuple[DiffusionTransfo
         state["init"] = {"from": opts.init_from, "tokens": tokens, "seconds": seconds}
         return model, tok, state
     sample = train_texts.sample(20000, opts.seed) if hasattr(train_texts, "sample") else train_texts
+    if opts.context_share > 0:
+        sample = [window for _, window in sample]
     tok = _load_or_train_tokenizer(out, sample, opts.vocab_size)
     return new_model(opts.size, tok, opts.max_len).to(opts.device), tok, _initial_state(opts)
 
@@ -203,7 +212,13 @@ def train(opts: TrainOptions) -> Path:
     if state["step"] and optim_path.is_file():
         optim.load_state_dict(torch.load(optim_path, weights_only=True))
     val_rng = random.Random(opts.seed + 10**6)  # the same validation batches every time
-    val_batches = [make_batch(val_texts, tok, opts.seq_len, opts.batch_size, val_rng) for _ in range(4)]
+    def batch(texts, rng, uniform_fraction=0.3):
+        if opts.context_share > 0:
+            return context_batch(texts, tok, opts.seq_len, opts.batch_size, rng, opts.context_share)
+        return make_batch(texts, tok, opts.seq_len, opts.batch_size, rng, uniform_fraction)
+    val_batches = [batch(val_texts, val_rng) for _ in range(4)]
+    if opts.context_share > 0:
+        val_texts = [window for _, window in val_texts]
     # Cut once: tokenizing a large validation split at every evaluation would cost more than the evaluation.
     val_pool = val_texts.sample(8 * opts.code_val_windows, opts.seed) if hasattr(val_texts, "sample") else val_texts
     code_val = code_windows(val_pool, tok, opts.seq_len, opts.code_val_windows) if opts.code_val_windows else None
@@ -212,8 +227,7 @@ def train(opts: TrainOptions) -> Path:
     while state["step"] < opts.steps:
         step_start = time.perf_counter()
         rng = random.Random(opts.seed * 1_000_003 + state["step"])  # deterministic and resumable
-        ids, masked, weights, candidates = (t.to(opts.device) for t in make_batch(train_texts, tok, opts.seq_len, opts.batch_size,
-                                                                                 rng, opts.uniform_fraction))
+        ids, masked, weights, candidates = (t.to(opts.device) for t in batch(train_texts, rng, opts.uniform_fraction))
         for group in optim.param_groups:
             group["lr"] = lr_at(state["step"], opts)
         def step_loss(through):

@@ -159,3 +159,19 @@ def test_compiled_blocks_train_the_same_model(tmp_path):
         assert abs(losses[0] - losses[1]) < 1e-4, (step, losses)
     assert all(torch.allclose(a, b, atol=1e-5) for a, b in zip(eager.state_dict().values(), compiled.state_dict().values()))
     assert not any("_orig_mod" in key for key in compiled.state_dict())
+
+
+def test_context_rows_read_the_context_and_are_masked_only_in_the_code(tiny_checkpoint):
+    import random
+
+    from model.checkpoint import load_checkpoint
+    from model.training.objective import context_batch
+    _, tok, _ = load_checkpoint(tiny_checkpoint)
+    pairs = [("# pkg/base.py\ndef get_stats(ids): ...\n\n", "stats = get_stats(ids)\nids = merge(ids, pair, 3)\n" * 3)]
+    ids, masked, _, candidates = context_batch(pairs, tok, 96, 8, random.Random(0), context_share=1.0)
+    context = len(tok.encode(pairs[0][0]))
+    assert ids[:, :context].tolist() == [tok.encode(pairs[0][0])] * 8, "every row starts with the context"
+    assert not candidates[:, :context].any() and not masked[:, :context].any(), "the context is never masked"
+    assert (masked <= candidates).all() and masked.any(1).all()
+    plain, _, _, plain_candidates = context_batch(pairs, tok, 96, 8, random.Random(0), context_share=0.0)
+    assert plain[:, 0].tolist() == [tok.encode(pairs[0][1])[0]] * 8 and plain_candidates[:, 0].all()
