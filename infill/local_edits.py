@@ -79,8 +79,10 @@ def places_of(doc: Document, change: Substitution, in_function: bool = True, var
     where the word is an attribute, `x.old`, or a keyword argument's name, `f(old=...)`); none when there are more
     than MAX_PLACES."""
     text, old = doc.text, change.old
-    lo = _line_offset(text, change.start, -WINDOW_LINES)
-    hi = _line_offset(text, change.end, WINDOW_LINES)
+    first, _ = doc.index.position(change.start, "utf-32")
+    last, _ = doc.index.position(change.end, "utf-32")
+    lo = doc.index.offset(max(0, first - WINDOW_LINES), 0, "utf-32")
+    hi = doc.index.offset(min(doc.index.line_count, last + WINDOW_LINES + 1), 0, "utf-32", clamp=True)
     scope = _enclosing_function(doc, change.start) if in_function else None
     if scope is not None:  # a name changed inside a function means that function's name: its uses are there
         lo, hi = max(lo, scope[0]), min(hi, scope[1])
@@ -91,8 +93,8 @@ def places_of(doc: Document, change: Substitution, in_function: bool = True, var
         a, b = lo + match.start(), lo + match.end()
         if b > change.start and a < change.end or in_comment_or_string(doc, a + 1 if b - a > 1 else a):
             continue
-        if variable and (text[:a].rstrip().endswith(".") or (text[:a].rstrip().endswith(("(", ","))
-                                                             and _KEYWORD_ARGUMENT.match(text, b))):
+        before = text[text.rfind("\n", 0, a) + 1:a].rstrip()
+        if variable and (before.endswith(".") or (before.endswith(("(", ",")) and _KEYWORD_ARGUMENT.match(text, b))):
             continue
         found.append(Span(a, b, kind="hole", single_line=True))
     return found if len(found) <= MAX_PLACES else []
@@ -139,22 +141,6 @@ def _enclosing_function(doc: Document, offset: int) -> tuple[int, int] | None:
     return str_offset(doc.data, node.start_byte), str_offset(doc.data, node.end_byte)
 
 
-def _line_offset(text: str, offset: int, lines: int) -> int:
-    """The offset `lines` lines above (negative) or below `offset`, at a line's start or end."""
-    if lines < 0:
-        for _ in range(-lines):
-            offset = text.rfind("\n", 0, max(0, offset - 1)) + 1 if offset > 0 else 0
-            if offset == 0:
-                break
-        return offset
-    for _ in range(lines):
-        found = text.find("\n", offset + 1)
-        if found < 0:
-            return len(text)
-        offset = found
-    return offset
-
-
 @torch.no_grad()
 def _place_probabilities(denoiser, doc: Document, places: list[Span], texts: list[str], window: int) -> list[torch.Tensor]:
     """At each place (all masked at once, each as long as its text's tokens), the probability of its text's tokens."""
@@ -163,7 +149,7 @@ def _place_probabilities(denoiser, doc: Document, places: list[Span], texts: lis
     lead = tuple(getattr(denoiser, "lead_ids", ()))
     canvas = build_canvas(doc, places, [[denoiser.mask_id] * len(t) for t in tokens], tok, window, lead=lead)
     ids = torch.tensor(canvas.ids, device=denoiser.device)  # (L,)
-    return [prefix_probabilities(denoiser, ids, None, lo, [t])[0] for (lo, _), t in zip(canvas.holes, tokens)]
+    return prefix_probabilities(denoiser, ids, None, [(lo, t) for (lo, _), t in zip(canvas.holes, tokens)])
 
 
 def _with_space(doc: Document, span: Span, text: str) -> tuple[Span, str]:
@@ -174,25 +160,29 @@ def _with_space(doc: Document, span: Span, text: str) -> tuple[Span, str]:
     return span, text
 
 
-def edit_to_follow(doc: Document, before: str) -> bool:
-    """Whether the change from `before` to `doc.text` left places that still read as before (no model asked)."""
+def _places_to_follow(doc: Document, before: str) -> tuple[Substitution, str | None, list[Span]] | None:
+    """The change from `before` to `doc.text`, what it renamed (defines_name), and the places still reading as
+    before; None without a change or a place."""
     change = substitution(before, doc.text)
     if change is None:
-        return False
+        return None
     renamed = defines_name(Document(before, doc.language), change)
-    return bool(places_of(doc, change, in_function=renamed != "named", variable=renamed is not None))
+    places = places_of(doc, change, in_function=renamed != "named", variable=renamed is not None)
+    return (change, renamed, places) if places else None
+
+
+def edit_to_follow(doc: Document, before: str) -> bool:
+    """Whether the change from `before` to `doc.text` left places that still read as before (no model asked)."""
+    return _places_to_follow(doc, before) is not None
 
 
 def propose_edits(denoiser, doc: Document, before: str, window_tokens: int | None = None) -> list[ProposedEdit]:
     """The places near the user's last change (from `before` to `doc.text`) where the model finds the change
     belongs too, best first; [] when it is unsure anywhere it matters or the result would parse worse."""
-    change = substitution(before, doc.text)
-    if change is None:
+    found = _places_to_follow(doc, before)
+    if found is None:
         return []
-    renamed = defines_name(Document(before, doc.language), change)
-    places = places_of(doc, change, in_function=renamed != "named", variable=renamed is not None)
-    if not places:
-        return []
+    change, renamed, places = found
     follows = renamed is not None and not any(defines_name(doc, Substitution(change.old, change.old, p.start, p.end))
                                              for p in places)
     window = min(denoiser.max_len, window_tokens or WINDOW_TOKENS)

@@ -1,7 +1,7 @@
 """Scoring a draft the model did not write (infill/decode/lookup.py): the probability of each of its tokens with the
 tokens before it in place and the rest of the hole masked, as the model would commit them left to right. All of a
 draft's prefixes go through one model call: one row per token, the document's context states shared (cache "reuse").
-Several drafts of one hole (names to choose from) share that call and their common prefixes."""
+Drafts of several holes of one canvas (infill/local_edits.py) share that call."""
 
 from __future__ import annotations
 
@@ -15,29 +15,31 @@ def draft_probabilities(denoiser, ids: torch.Tensor, attention: torch.Tensor | N
                         draft: list[int], cache=None) -> torch.Tensor:
     """(n,) probability of draft token k given draft[:k] and the context; `ids` (L,) is the row with its hole masked,
     `cache` a shared context cache of that row (SharedContexts.shared_cache), or None: full passes."""
-    return prefix_probabilities(denoiser, ids, attention, hole[0], [draft], cache)[0]
+    return prefix_probabilities(denoiser, ids, attention, [(hole[0], draft)], cache)[0]
 
 
 @torch.no_grad()
-def prefix_probabilities(denoiser, ids: torch.Tensor, attention: torch.Tensor | None, lo: int,
-                         drafts: list[list[int]], cache=None) -> list[torch.Tensor]:
-    """For each draft, (n,) the probability of its token k given its tokens before k, written from `lo` on: one
-    row per distinct prefix (drafts that start alike share rows), all in one model call."""
-    prefixes = list(dict.fromkeys(tuple(d[:k]) for d in drafts for k in range(len(d))))
-    row_of = {prefix: r for r, prefix in enumerate(prefixes)}
-    rows = ids.unsqueeze(0).repeat(len(prefixes), 1)  # (R, L)
+def prefix_probabilities(denoiser, ids: torch.Tensor, attention: torch.Tensor | None,
+                         drafts: list[tuple[int, list[int]]], cache=None) -> list[torch.Tensor]:
+    """For each (start, draft), (n,) the probability of its token k given its tokens before k written from `start`
+    on (the other holes of `ids` stay masked): one row per token of every draft, all in one model call."""
+    rows = ids.unsqueeze(0).repeat(sum(len(d) for _, d in drafts), 1)  # (R, L)
     positions = torch.zeros_like(rows, dtype=torch.bool)
-    for r, prefix in enumerate(prefixes):
-        if prefix:
-            rows[r, lo:lo + len(prefix)] = torch.tensor(prefix, device=ids.device)
-        positions[r, lo + len(prefix)] = True  # row r is read only after its prefix: the head runs once a row
-    mask = None if attention is None else attention.unsqueeze(0).repeat(len(prefixes), 1)
+    wanted, r = [], 0
+    for lo, draft in drafts:
+        for k in range(len(draft)):
+            if k:
+                rows[r, lo:lo + k] = torch.tensor(draft[:k], device=ids.device)
+            positions[r, lo + k] = True  # row r is read only at token k: the head runs once a row
+            wanted.append(draft[k])
+            r += 1
+    mask = None if attention is None else attention.unsqueeze(0).repeat(len(rows), 1)
     extra = {"cache": cache} if cache is not None else {}
     logits = denoiser.logits(rows, mask, positions=positions, **extra).float()  # (R, V)
     logits[:, denoiser.mask_id] = -math.inf  # as the sampler: a position is never filled with the mask itself
     probs = torch.softmax(logits, dim=-1)  # (R, V)
-    return [torch.stack([probs[row_of[tuple(d[:k])], d[k]] for k in range(len(d))]) if d else torch.zeros(0)
-            for d in drafts]
+    picked = probs[torch.arange(len(wanted), device=probs.device), torch.tensor(wanted, device=probs.device)]  # (R,)
+    return list(picked.split([len(d) for _, d in drafts]))
 
 
 def geometric_mean(probs: list[float]) -> float:
